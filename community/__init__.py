@@ -1,0 +1,88 @@
+"""Community: a self-hosted peer-learning community server."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from flask import Flask
+
+from .config import CONFIG_BY_ENV, INSTANCE_DIR, ROOT, environment_overrides, resolve_secret_key
+
+
+def create_app(config: dict[str, Any] | type | None = None) -> Flask:
+    """Build the app: config, extensions, blueprints, socket handlers and the CLI.
+
+    ``config`` may be a config class or a dict of overrides (tests pass both).
+    """
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(INSTANCE_DIR),
+        instance_relative_config=True,
+    )
+    _load_config(app, config)
+    app.json.sort_keys = False  # keep payload fields in the documented order
+    _init_extensions(app)
+    _register_blueprints(app)
+    return app
+
+
+def _load_config(app: Flask, config: dict[str, Any] | type | None) -> None:
+    env = os.environ.get("COMMUNITY_ENV", "production")
+    if isinstance(config, type):
+        base = config
+    else:
+        base = CONFIG_BY_ENV.get(env)
+        if base is None:
+            raise RuntimeError("COMMUNITY_ENV must be production, development or testing")
+    app.config.from_object(base)
+    if base.ENV != "testing":
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.update(environment_overrides(app.config, os.environ))
+    if isinstance(config, dict):
+        app.config.update(config)
+    app.config["SECRET_KEY"] = resolve_secret_key(app.config, INSTANCE_DIR)
+    app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+    app.config["SQLALCHEMY_ECHO"] = app.config.get("SQL_ECHO", False)
+    app.config["RATELIMIT_ENABLED"] = bool(app.config["RATELIMIT_ENABLED"])
+    if app.config["REDIS_URL"]:
+        app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    if str(app.config["DATABASE_URL"]).startswith("sqlite:///"):
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _init_extensions(app: Flask) -> None:
+    from . import db as unit_of_work
+    from .extensions import csrf, db, limiter, migrate, socketio
+    from .web import auth as web_auth
+
+    db.init_app(app)
+    unit_of_work.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    web_auth.init_app(app)
+    socketio.init_app(
+        app,
+        async_mode=app.config["ASYNC_MODE"],
+        message_queue=app.config["REDIS_URL"] or None,
+        cors_allowed_origins=[o.strip() for o in app.config["ALLOWED_ORIGINS"].split(",")
+                              if o.strip()] or None,
+        max_http_buffer_size=256 * 1024,
+    )
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .cli import bp as cli_bp
+    from .web import accounts, api, errors, forum
+
+    errors.init_app(app)
+    api.init_app(app)
+    accounts.init_app(app)
+    forum.init_app(app)
+    app.register_blueprint(cli_bp)

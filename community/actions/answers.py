@@ -1,0 +1,128 @@
+"""Answering, editing and deleting answers, and accepting one."""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+
+from ..db import atomic
+from ..errors import Forbidden, ValidationFailed
+from ..extensions import db
+from ..models import Post, PostType, User
+from ..models.base import utcnow
+from ..payloads import answer_payload
+from ..permissions import can_accept, can_answer, can_delete_post, can_edit_post
+from ..queries.threads import access_post, access_thread, get_post
+from ..realtime import channels
+from ..realtime.events import record_event
+from ..text.markdown import render_markdown
+from . import reputation
+from .threads import (
+    QuestionChanges,
+    check_body,
+    delete_question,
+    edit_question,
+    edit_refusal,
+    mark_edited,
+)
+
+
+def post_answer(actor: User, thread_id: int, body: object) -> Post:
+    body = check_body(body)
+    with atomic():
+        thread = access_thread(actor, thread_id, for_update=True)
+        if not can_answer(actor, thread):
+            raise Forbidden("Log in to answer.")
+        now = utcnow()
+        answer = Post(post_type=PostType.ANSWER.value, parent_id=thread.id, author_id=actor.id,
+                      body=body, body_html=render_markdown(body), score=0, created_at=now,
+                      updated_at=now, last_activity_at=now)
+        db.session.add(answer)
+        db.session.execute(
+            update(Post).where(Post.id == thread.id)
+            .values(answer_count=Post.answer_count + 1, last_activity_at=now))
+        db.session.flush()
+        answer.author = actor
+        record_event(channels.thread(thread.id), "answer_created",
+                     answer_payload(answer, thread.accepted_answer_id),
+                     subject=f"post:{answer.id}")
+    return answer
+
+
+def edit_answer(actor: User, answer_id: int, body: object) -> Post:
+    body = check_body(body)
+    with atomic():
+        answer = access_post(actor, answer_id, for_update=True)
+        if not can_edit_post(actor, answer):
+            raise Forbidden(edit_refusal())
+        answer.body, answer.body_html = body, render_markdown(body)
+        mark_edited(answer, actor)
+        thread = get_post(answer.parent_id)
+        db.session.execute(update(Post).where(Post.id == thread.id)
+                           .values(last_activity_at=answer.edited_at))
+        db.session.flush()
+        record_event(channels.thread(thread.id), "answer_updated",
+                     answer_payload(answer, thread.accepted_answer_id),
+                     subject=f"post:{answer.id}")
+    return answer
+
+
+def edit_post_body(actor: User, post_id: int, body: object) -> Post:
+    """PATCH /posts/{id}: a question's or an answer's body."""
+    if access_post(actor, post_id).is_question:
+        return edit_question(actor, post_id, QuestionChanges(body=body))
+    return edit_answer(actor, post_id, body)
+
+
+def delete_post(actor: User, post_id: int) -> None:
+    """Soft-delete a question or an answer. Deleting the accepted answer un-accepts it."""
+    with atomic():
+        post = access_post(actor, post_id, for_update=True)
+        if post.is_question:
+            delete_question(actor, post)
+            return
+        if not can_delete_post(actor, post):
+            raise Forbidden("Only the author or a moderator can delete this answer.")
+        thread = get_post(post.parent_id, for_update=True)
+        if thread.accepted_answer_id == post.id:
+            _move_acceptance(thread, None)
+        post.deleted_at = utcnow()
+        post.deleted_by_id = actor.id
+        db.session.execute(update(Post).where(Post.id == thread.id)
+                           .values(answer_count=Post.answer_count - 1))
+        record_event(channels.thread(thread.id), "post_deleted", {"post_id": post.id},
+                     subject=f"post:{post.id}")
+
+
+def accept_answer(actor: User, thread_id: int, answer_id: object) -> Post:
+    """Accept an answer (or un-accept with None); accepting another moves the acceptance."""
+    if answer_id is not None and (not isinstance(answer_id, int) or isinstance(answer_id, bool)):
+        raise ValidationFailed({"answer_id": "must be an answer id or null"})
+    with atomic():
+        thread = access_thread(actor, thread_id, for_update=True)
+        if not can_accept(actor, thread):
+            raise Forbidden("Only the person who asked can accept an answer.")
+        answer = None
+        if answer_id is not None:
+            answer = get_post(answer_id) if 0 < answer_id < 2**63 else None
+            if answer is None or answer.parent_id != thread.id or answer.is_deleted:
+                raise ValidationFailed({"answer_id": "is not an answer to this question"})
+        if thread.accepted_answer_id != answer_id:
+            _move_acceptance(thread, answer)
+        db.session.flush()
+    return thread
+
+
+def _move_acceptance(thread: Post, answer: Post | None) -> None:
+    """Reverse the old acceptance's reputation, grant the new one's, record the event."""
+    if thread.accepted_answer_id is not None:
+        old = get_post(thread.accepted_answer_id)
+        if old.author_id != thread.author_id:
+            reputation.reverse(old.author_id, reputation.ACCEPTED, "accepted", old.id)
+            reputation.reverse(thread.author_id, reputation.ACCEPT_GIVEN, "accept_given", old.id)
+    if answer is not None and answer.author_id != thread.author_id:
+        reputation.grant(answer.author_id, reputation.ACCEPTED, "accepted", answer.id)
+        reputation.grant(thread.author_id, reputation.ACCEPT_GIVEN, "accept_given", answer.id)
+    thread.accepted_answer_id = answer.id if answer is not None else None
+    record_event(channels.thread(thread.id), "answer_accepted",
+                 {"thread_id": thread.id, "answer_id": thread.accepted_answer_id},
+                 subject=f"post:{thread.id}")

@@ -1,0 +1,143 @@
+"""Asking, editing and deleting questions; counting views."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import update
+
+from ..db import atomic, insert_ignoring_conflicts
+from ..errors import Forbidden
+from ..extensions import db
+from ..models import Post, PostType, ThreadView, User
+from ..models.base import utcnow
+from ..payloads import thread_payload
+from ..permissions import can_ask, can_delete_post, can_edit_post, privilege
+from ..queries.threads import access_thread
+from ..realtime import channels
+from ..realtime.events import record_event
+from ..text.markdown import render_markdown
+from ..text.validation import check_tag_names, check_text
+from .tags import adjust_question_counts, ensure_tags
+
+TITLE_MIN, TITLE_MAX = 10, 200
+BODY_MIN, BODY_MAX = 1, 30_000
+MAX_TAGS = 5
+
+
+@dataclass(frozen=True)
+class QuestionDraft:
+    title: object
+    body: object
+    tags: object = None
+
+
+def check_title(value: object) -> str:
+    return check_text("title", value, min_len=TITLE_MIN, max_len=TITLE_MAX)
+
+
+def check_body(value: object) -> str:
+    return check_text("body", value, min_len=BODY_MIN, max_len=BODY_MAX)
+
+
+def check_tags(value: object) -> list[str]:
+    return check_tag_names("tags", value, max_count=MAX_TAGS)
+
+
+def ask_question(actor: User, draft: QuestionDraft) -> Post:
+    title, body, tag_names = check_title(draft.title), check_body(draft.body), check_tags(draft.tags)
+    if not can_ask(actor):
+        raise Forbidden("Log in to ask a question.")
+    with atomic():
+        now = utcnow()
+        thread = Post(post_type=PostType.QUESTION.value, author_id=actor.id, title=title,
+                      body=body, body_html=render_markdown(body), score=0, answer_count=0,
+                      view_count=0, created_at=now, updated_at=now, last_activity_at=now)
+        db.session.add(thread)
+        tags = ensure_tags(tag_names)
+        thread.tags = tags
+        db.session.flush()
+        adjust_question_counts(tags, +1)
+        record_event(channels.THREADS, "thread_created", thread_payload(thread),
+                     subject=f"post:{thread.id}")
+    return thread
+
+
+@dataclass(frozen=True)
+class QuestionChanges:
+    title: object = None
+    body: object = None
+    tags: object = None
+
+
+def edit_question(actor: User, thread_id: int, changes: QuestionChanges) -> Post:
+    title = check_title(changes.title) if changes.title is not None else None
+    body = check_body(changes.body) if changes.body is not None else None
+    tag_names = check_tags(changes.tags) if changes.tags is not None else None
+    with atomic():
+        thread = access_thread(actor, thread_id, for_update=True)
+        if not can_edit_post(actor, thread):
+            raise Forbidden(edit_refusal())
+        if title is not None:
+            thread.title = title
+        if body is not None:
+            thread.body, thread.body_html = body, render_markdown(body)
+        if tag_names is not None and tag_names != thread.tag_names:
+            adjust_question_counts(thread.tags, -1)
+            thread.tags = ensure_tags(tag_names)
+            adjust_question_counts(thread.tags, +1)
+        mark_edited(thread, actor)
+        thread.last_activity_at = thread.edited_at
+        db.session.flush()
+        record_event(channels.thread(thread.id), "thread_updated", thread_payload(thread),
+                     subject=f"post:{thread.id}")
+    return thread
+
+
+def edit_refusal() -> str:
+    return (f"Editing other people's posts needs {privilege('edit_others'):,} reputation "
+            "(moderators always may).")
+
+
+def mark_edited(post: Post, actor: User) -> None:
+    post.edited_at = post.updated_at = utcnow()
+    post.last_editor_id = actor.id
+    post.last_editor = actor
+
+
+def delete_question(actor: User, thread: Post) -> None:
+    """Soft delete; the caller holds the row lock. Authors only while it has no answers."""
+    if not can_delete_post(actor, thread):
+        if thread.author_id == actor.id:
+            raise Forbidden("A question that has answers can't be deleted by its author; "
+                            "flag it for a moderator instead.")
+        raise Forbidden("Only the author or a moderator can delete this question.")
+    thread.deleted_at = utcnow()
+    thread.deleted_by_id = actor.id
+    adjust_question_counts(thread.tags, -1)
+    db.session.flush()
+    channel = channels.thread(thread.id)
+    record_event(channel, "thread_updated", thread_payload(thread), subject=f"post:{thread.id}")
+    record_event(channel, "post_deleted", {"post_id": thread.id}, subject=f"post:{thread.id}")
+
+
+def delete_thread(actor: User, thread_id: int) -> None:
+    with atomic():
+        delete_question(actor, access_thread(actor, thread_id, for_update=True))
+
+
+def record_thread_view(thread_id: int, viewer_key: str) -> bool:
+    """Count a view once per viewer per UTC day; returns whether it counted."""
+    with atomic():
+        inserted = insert_ignoring_conflicts(ThreadView.__table__, [
+            {"thread_id": thread_id, "viewer_key": viewer_key[:64], "viewed_on": _today()}])
+        if inserted:
+            db.session.execute(
+                update(Post).where(Post.id == thread_id)
+                .values(view_count=Post.view_count + 1))
+    return bool(inserted)
+
+
+def _today() -> date:
+    return utcnow().date()

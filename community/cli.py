@@ -1,0 +1,85 @@
+"""The `community` command group (a Flask CLI group bound to create_app)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Blueprint, Flask, current_app
+from flask.cli import FlaskGroup
+
+from .actions import users as user_actions
+from .errors import DomainError
+from .models import Role
+
+bp = Blueprint("cli", __name__, cli_group=None)
+
+
+def _create_app() -> Flask:
+    from . import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
+             add_version_option=False)
+def main() -> None:
+    """Community server: serve, migrate, seed and administer."""
+
+
+@main.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--debug/--no-debug", default=False)
+def run_command(host: str, port: int, debug: bool) -> None:
+    """Serve HTTP and Socket.IO in the configured async mode."""
+    from .extensions import socketio
+
+    app = current_app._get_current_object()
+    click.echo(f" * Community on http://{host}:{port}/ (async mode: {socketio.async_mode})")
+    socketio.run(app, host=host, port=port, debug=debug, use_reloader=False,
+                 allow_unsafe_werkzeug=True, log_output=debug)
+
+
+@main.command("create-user")
+@click.argument("username")
+@click.option("--email", required=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), default="member",
+              show_default=True)
+@click.option("--display-name", default="")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user_command(username: str, email: str, role: str, display_name: str,
+                        password_stdin: bool) -> None:
+    """Create an account (prompts for the password unless --password-stdin)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    reg = user_actions.Registration(username=username, email=email, password=password,
+                                    display_name=display_name)
+    try:
+        user = user_actions.do_create_user(reg, Role(role))
+    except DomainError as exc:
+        raise click.ClickException(_describe(exc)) from exc
+    click.echo(f"Created {user.role} {user.username} (id {user.id}).")
+
+
+@main.command("seed-demo")
+def seed_demo_command() -> None:
+    """Load a small demo community (idempotent) and print the demo logins."""
+    from .demo import DEMO_PASSWORD, DEMO_USERS, seed_demo  # noqa: I001
+
+    created = seed_demo(progress=lambda msg: click.echo(f"  {msg}"))
+    click.echo("Demo data is loaded." if created else "Demo data was already loaded.")
+    click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+    for person in DEMO_USERS:
+        click.echo(f"  {person['username']:<10} {person['role']:<10} {person['display_name']}")
+
+
+def _describe(exc: DomainError) -> str:
+    fields = getattr(exc, "fields", None)
+    if fields:
+        return "; ".join(f"{name}: {reason}" for name, reason in fields.items())
+    return exc.message
+
+

@@ -1,0 +1,109 @@
+"""Configuration: class defaults, then instance/config.py, then COMMUNITY_* environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = ROOT / "instance"
+
+
+class Config:
+    ENV = "production"
+    SECRET_KEY: str | None = None
+    DATABASE_URL = f"sqlite:///{INSTANCE_DIR / 'community.db'}"
+    LOGIN_REQUIRED = False
+    OPEN_REGISTRATION = True
+    ALLOWED_EMAIL_DOMAINS = ""
+    INDEXER = "thread"
+    REDIS_URL = ""
+    SEARCH_DIR = str(ROOT / "search_index")
+    ASYNC_MODE = "threading"
+    ALLOWED_ORIGINS = ""
+    FETCH_PREVIEWS = False
+    FETCH_ALLOWED_HOSTS = ""
+    RATELIMIT_ENABLED = True
+    SQL_ECHO = False
+
+    # Reputation thresholds for privileges (COMMUNITY_PRIVILEGE_<NAME>).
+    PRIVILEGE_DOWNVOTE = 50
+    PRIVILEGE_EDIT_OTHERS = 1000
+    REPUTATION_DAILY_VOTE_CAP = 200
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_CHECK_DEFAULT = False
+    WTF_CSRF_TIME_LIMIT = None
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    JSON_SORT_KEYS = False
+
+    API_TITLE = "Community API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+
+
+class DevelopmentConfig(Config):
+    ENV = "development"
+
+
+class TestConfig(Config):
+    ENV = "testing"
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"
+    DATABASE_URL = "sqlite://"
+    RATELIMIT_ENABLED = False
+    INDEXER = "off"
+    WTF_CSRF_ENABLED = True
+
+
+CONFIG_BY_ENV = {"production": Config, "development": DevelopmentConfig, "testing": TestConfig}
+
+_BOOL_KEYS = {"LOGIN_REQUIRED", "OPEN_REGISTRATION", "FETCH_PREVIEWS", "RATELIMIT_ENABLED"}
+
+
+def _coerce(key: str, raw: str, default: object) -> object:
+    """Turn an environment string into the type of the setting's default."""
+    if key in _BOOL_KEYS or isinstance(default, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except ValueError as exc:
+            raise RuntimeError(f"COMMUNITY_{key} must be a whole number, not {raw!r}") from exc
+    return raw
+
+
+def environment_overrides(base: dict[str, object], environ: os._Environ | dict) -> dict[str, object]:
+    """Every COMMUNITY_<KEY> variable, typed like the default it overrides."""
+    overrides: dict[str, object] = {}
+    for name, raw in environ.items():
+        if not name.startswith("COMMUNITY_") or name == "COMMUNITY_ENV":
+            continue
+        key = name.removeprefix("COMMUNITY_")
+        overrides[key] = _coerce(key, raw, base.get(key))
+    return overrides
+
+
+def resolve_secret_key(config: dict[str, object], instance_dir: Path) -> str:
+    """The secret key from config/env, else instance/secret_key; generated only in development."""
+    if config.get("SECRET_KEY"):
+        return str(config["SECRET_KEY"])
+    key_file = instance_dir / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    if config.get("ENV") == "development":
+        instance_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_hex(32)
+        key_file.write_text(key)
+        key_file.chmod(0o600)
+        return key
+    raise RuntimeError(
+        "No secret key: set COMMUNITY_SECRET_KEY or write one to instance/secret_key "
+        "(for example: python -c 'import secrets; print(secrets.token_hex(32))' > instance/secret_key)."
+    )

@@ -1,0 +1,129 @@
+"""The unit of work: atomic() transactions, pre-commit hooks and post-commit effects.
+
+Actions wrap their writes in ``with atomic():``. It is re-entrant: only the outermost block runs the
+pre-commit hooks (event rows are appended there, last), commits, and then runs the effects queued
+with on_commit(). Effects are dropped on rollback, so nothing is published for a write that failed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from .extensions import db
+
+log = logging.getLogger(__name__)
+
+_DEPTH = "atomic_depth"
+_BEFORE_COMMIT = "before_commit"
+_ON_COMMIT = "on_commit"
+
+
+def on_commit(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    """Run fn after the current transaction commits; never if it rolls back."""
+    db.session.info.setdefault(_ON_COMMIT, []).append((fn, args, kwargs))
+
+
+def before_commit(fn: Callable[[Session], None]) -> None:
+    """Run fn(session) inside the outermost atomic() block, just before it commits."""
+    hooks = db.session.info.setdefault(_BEFORE_COMMIT, [])
+    if fn not in hooks:
+        hooks.append(fn)
+
+
+@contextmanager
+def atomic() -> Iterator[Session]:
+    session = db.session()
+    depth = session.info.get(_DEPTH, 0)
+    if depth == 0:
+        _start_write_transaction(session)
+    session.info[_DEPTH] = depth + 1
+    try:
+        yield session
+        if depth == 0:
+            for hook in session.info.pop(_BEFORE_COMMIT, []):
+                hook(session)
+            session.commit()
+    except BaseException:
+        if depth == 0:
+            session.info.pop(_BEFORE_COMMIT, None)
+            session.rollback()
+        raise
+    finally:
+        session.info[_DEPTH] = depth
+
+
+def _start_write_transaction(session: Session) -> None:
+    """On SQLite, end any read snapshot and take the write lock up front (BEGIN IMMEDIATE).
+
+    A deferred SQLite transaction that has already read cannot upgrade to a writer once another
+    connection has committed (SQLITE_BUSY with no retry), so writers must queue at BEGIN instead.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    if session.in_transaction():
+        if session.new or session.dirty or session.deleted:
+            return  # the caller already holds uncommitted work; keep it in this transaction
+        session.commit()
+    session.connection(execution_options={"sqlite_begin": "BEGIN IMMEDIATE"})
+
+
+def _run_effects(session: Session) -> None:
+    for fn, args, kwargs in session.info.pop(_ON_COMMIT, []):
+        try:
+            fn(*args, **kwargs)
+        except Exception:  # an effect must never undo or fail a committed write
+            log.exception("post-commit effect %s failed", getattr(fn, "__name__", fn))
+
+
+def _drop_effects(session: Session) -> None:
+    session.info.pop(_ON_COMMIT, None)
+    session.info.pop(_BEFORE_COMMIT, None)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide when transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN"))
+
+
+def init_app(app: Flask) -> None:
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "sqlite":
+            _configure_sqlite(engine)
+    if not event.contains(Session, "after_commit", _run_effects):
+        event.listen(Session, "after_commit", _run_effects)
+        event.listen(Session, "after_rollback", _drop_effects)
+
+
+def insert_ignoring_conflicts(table: Any, rows: list[dict[str, Any]]) -> int:
+    """INSERT ... ON CONFLICT DO NOTHING on SQLite and PostgreSQL; returns rows inserted."""
+    if not rows:
+        return 0
+    session = db.session()
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    result = session.execute(insert(table).on_conflict_do_nothing(), rows)
+    return result.rowcount

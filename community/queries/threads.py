@@ -1,0 +1,129 @@
+"""Reading threads, answers and votes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, case, func, select
+
+from ..errors import NotFound, ValidationFailed
+from ..extensions import db
+from ..models import Post, PostType, Tag, User, Vote, post_tags
+from ..permissions import can_see_deleted, can_view_post
+from .paging import Page
+
+THREAD_STATUSES = ("unanswered", "unsolved", "solved")
+THREAD_SORTS = ("active", "newest", "votes")
+
+
+def get_post(post_id: int, *, for_update: bool = False) -> Post | None:
+    stmt = select(Post).where(Post.id == post_id)
+    if for_update:
+        stmt = stmt.with_for_update(of=Post).execution_options(populate_existing=True)
+    return db.session.scalar(stmt)
+
+
+def access_post(actor: User | None, post_id: object, *, for_update: bool = False) -> Post:
+    """The post if it exists and the actor may see it; NotFound otherwise (never leak it)."""
+    if not isinstance(post_id, int) or isinstance(post_id, bool) or not 0 < post_id < 2**63:
+        raise NotFound("No such post.")
+    post = get_post(post_id, for_update=for_update)
+    if post is None or not can_view_post(actor, post):
+        raise NotFound("No such post.")
+    return post
+
+
+def access_thread(actor: User | None, thread_id: object, *, for_update: bool = False) -> Post:
+    post = access_post(actor, thread_id, for_update=for_update)
+    if not post.is_question:
+        raise NotFound("No such question.")
+    return post
+
+
+def list_answers(actor: User | None, thread: Post) -> list[Post]:
+    """Accepted first, then score (highest first), then oldest first."""
+    stmt = select(Post).where(Post.parent_id == thread.id)
+    if not can_see_deleted(actor):
+        stmt = stmt.where(Post.deleted_at.is_(None))
+    accepted_first = case((Post.id == thread.accepted_answer_id, 0), else_=1)
+    stmt = stmt.order_by(accepted_first, Post.score.desc(), Post.created_at, Post.id)
+    return list(db.session.scalars(stmt))
+
+
+def my_votes(actor: User | None, post_ids: list[int]) -> dict[int, int]:
+    if not getattr(actor, "is_authenticated", False) or not post_ids:
+        return {}
+    rows = db.session.execute(
+        select(Vote.post_id, Vote.value).where(Vote.user_id == actor.id,
+                                               Vote.post_id.in_(post_ids)))
+    return {post_id: value for post_id, value in rows}
+
+
+@dataclass(frozen=True)
+class ThreadFilter:
+    tag: str | None = None
+    status: str | None = None
+    sort: str = "active"
+    author: str | None = None
+
+
+def check_thread_filter(tag: object = None, status: object = None, sort: object = None,
+                        author: object = None) -> ThreadFilter:
+    if status not in (None, "", *THREAD_STATUSES):
+        raise ValidationFailed({"status": "must be one of " + ", ".join(THREAD_STATUSES)})
+    if sort not in (None, "", *THREAD_SORTS):
+        raise ValidationFailed({"sort": "must be one of " + ", ".join(THREAD_SORTS)})
+    for name, value in (("tag", tag), ("author", author)):
+        if value is not None and (not isinstance(value, str) or len(value) > 200
+                                  or "\x00" in value):
+            raise ValidationFailed({name: "is not a valid name"})
+    return ThreadFilter(tag=tag or None, status=status or None, sort=sort or "active",
+                        author=author or None)
+
+
+def _filtered_threads(actor: User | None, flt: ThreadFilter) -> Select:
+    stmt = select(Post).where(Post.post_type == PostType.QUESTION.value)
+    if not can_see_deleted(actor):
+        stmt = stmt.where(Post.deleted_at.is_(None))
+    if flt.tag:
+        stmt = stmt.where(Post.id.in_(
+            select(post_tags.c.post_id).join(Tag, Tag.id == post_tags.c.tag_id)
+            .where(Tag.name == flt.tag)))
+    if flt.author:
+        stmt = stmt.where(Post.author_id.in_(
+            select(User.id).where(User.username_key == flt.author.lower())))
+    if flt.status == "unanswered":
+        stmt = stmt.where(Post.answer_count == 0)
+    elif flt.status == "unsolved":
+        stmt = stmt.where(Post.accepted_answer_id.is_(None))
+    elif flt.status == "solved":
+        stmt = stmt.where(Post.accepted_answer_id.is_not(None))
+    return stmt
+
+
+_ORDER = {
+    "active": (Post.last_activity_at.desc(), Post.id.desc()),
+    "newest": (Post.created_at.desc(), Post.id.desc()),
+    "votes": (Post.score.desc(), Post.last_activity_at.desc(), Post.id.desc()),
+}
+
+
+def list_threads(actor: User | None, flt: ThreadFilter, page: Page) -> tuple[list[Post], int]:
+    stmt = _filtered_threads(actor, flt)
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = db.session.scalars(
+        stmt.order_by(*_ORDER[flt.sort]).offset(page.offset).limit(page.per_page))
+    return list(rows), total
+
+
+def list_tags(prefix: str = "", limit: int = 20) -> list[Tag]:
+    stmt = select(Tag)
+    if prefix:
+        escaped = prefix.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(Tag.name.like(escaped + "%", escape="\\"))
+    stmt = stmt.order_by(Tag.question_count.desc(), Tag.name).limit(limit)
+    return list(db.session.scalars(stmt))
+
+
+def get_tag(name: str) -> Tag | None:
+    return db.session.scalar(select(Tag).where(Tag.name == name))

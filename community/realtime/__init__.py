@@ -1,0 +1,1 @@
+"""Channel names, the event log writer, and publishing after commit."""

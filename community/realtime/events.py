@@ -1,0 +1,63 @@
+"""Recording events: rows in the ``events`` table, written in the action's transaction.
+
+Actions call record_event(); the rows are inserted as the last step before commit, under a
+transaction-scoped advisory lock on PostgreSQL so that event ids become visible in increasing
+order (a consumer that has seen id N can never later find an id below N appear). SQLite already
+serializes writers. After commit, the stored envelopes are published.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import insert, text
+from sqlalchemy.orm import Session
+
+from ..db import before_commit, on_commit
+from ..extensions import db
+from ..models import Event
+from ..models.base import utcnow
+from ..payloads import iso
+from . import publish
+
+_PENDING = "pending_events"
+# Any constant works; it only has to be the same for every event-writing transaction.
+EVENT_LOG_LOCK_KEY = 0x636F6D6D  # "comm"
+
+
+def record_event(channel: str, type_: str, data: dict[str, Any], subject: str = "") -> None:
+    """Queue an event for the current transaction; it is written last and published on commit."""
+    session = db.session()
+    session.info.setdefault(_PENDING, []).append((channel, type_, subject, data))
+    before_commit(_write_pending_events)
+
+
+def envelope(event: Event) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "channel": event.channel,
+        "type": event.type,
+        "data": event.payload,
+        "created_at": iso(event.created_at),
+    }
+
+
+def _write_pending_events(session: Session) -> None:
+    pending = session.info.pop(_PENDING, [])
+    if not pending:
+        return
+    session.flush()
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": EVENT_LOG_LOCK_KEY})
+    now = utcnow()
+    rows = [
+        {"channel": channel, "type": type_, "subject": subject, "payload": data, "created_at": now}
+        for channel, type_, subject, data in pending
+    ]
+    ids = session.scalars(insert(Event).returning(Event.id, sort_by_parameter_order=True), rows).all()
+    envelopes = [
+        {"id": event_id, "channel": row["channel"], "type": row["type"], "data": row["payload"],
+         "created_at": iso(now)}
+        for event_id, row in zip(ids, rows, strict=True)
+    ]
+    on_commit(publish.publish_envelopes, envelopes)

@@ -1,0 +1,1 @@
+"""User text: Markdown rendering, sanitizing and validation of plain strings."""

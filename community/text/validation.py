@@ -1,0 +1,46 @@
+"""Checks on plain user-supplied strings, shared by every action that stores text."""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import ValidationFailed
+
+TAG_NAME = re.compile(r"^[a-z0-9][a-z0-9+#.-]{0,34}$")
+
+
+def check_text(field: str, value: object, *, min_len: int = 0, max_len: int,
+               required: bool = True) -> str:
+    """Return value if it is a string of the allowed length without NUL; raise otherwise.
+
+    The text is stored exactly as given; only the emptiness test ignores surrounding spaces.
+    """
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationFailed({field: "must be a string"})
+    if "\x00" in value:
+        raise ValidationFailed({field: "must not contain the NUL character (U+0000)"})
+    length = len(value) if value.strip() else 0
+    if length < min_len or len(value) > max_len:
+        if min_len == 0:
+            raise ValidationFailed({field: f"must be at most {max_len:,} characters"})
+        raise ValidationFailed({field: f"must be {min_len}-{max_len:,} characters"})
+    return value
+
+
+def check_tag_names(field: str, value: object, *, max_count: int) -> list[str]:
+    """A list of distinct, valid tag names (order kept, repeats dropped)."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
+        raise ValidationFailed({field: "must be a list of tag names"})
+    names = list(dict.fromkeys(value))
+    bad = [name for name in names if not TAG_NAME.match(name)]
+    if bad:
+        raise ValidationFailed(
+            {field: f"invalid tag name {bad[0][:40]!r}: use 1-35 of a-z, 0-9, +, #, . and -, "
+                    "starting with a letter or digit"})
+    if len(names) > max_count:
+        raise ValidationFailed({field: f"must have at most {max_count} tags"})
+    return names

@@ -1,0 +1,75 @@
+"""Accounts in the API: registration, tokens, the caller's profile, users and reputation."""
+
+from __future__ import annotations
+
+from flask import jsonify
+from flask_login import current_user, login_required
+from flask_smorest import Blueprint
+
+from ...actions import users as user_actions
+from ...errors import Unauthorized
+from ...payloads import page_payload, profile_payload, reputation_entry_payload, user_payload
+from ...queries.paging import parse_page
+from ...queries.users import access_user, list_reputation, user_stats
+from ..auth import bearer_token
+from .schemas import PageArgs, ProfileIn, RegisterIn, TokenIn
+
+bp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Accounts and users")
+
+
+@bp.post("/auth/register")
+@bp.arguments(RegisterIn)
+def register(data: dict):
+    user = user_actions.check_register_user(user_actions.Registration(**data))
+    return {"user": profile_payload(user)}, 201
+
+
+@bp.post("/auth/tokens")
+@bp.arguments(TokenIn)
+def create_token(data: dict):
+    user = user_actions.find_by_credentials(data["login"], data["password"])
+    if user is None:
+        raise Unauthorized("Wrong username, email or password.")
+    return {"token": user_actions.create_api_token(user), "user": user_payload(user)}, 201
+
+
+@bp.delete("/auth/tokens/current")
+@login_required
+def revoke_token():
+    token = bearer_token()
+    if token is None:
+        raise Unauthorized("Send the token to revoke as 'Authorization: Bearer <token>'.")
+    user_actions.revoke_api_token(token)
+    return "", 204
+
+
+@bp.get("/me")
+@login_required
+def me():
+    return {**profile_payload(current_user), "email": current_user.email,
+            "unread_notifications": 0}
+
+
+@bp.patch("/me")
+@login_required
+@bp.arguments(ProfileIn)
+def update_me(data: dict):
+    user = user_actions.update_profile(current_user, user_actions.ProfileChanges(**data))
+    return {**profile_payload(user), "email": user.email, "unread_notifications": 0}
+
+
+@bp.get("/users/<username>")
+def user_profile(username: str):
+    user = access_user(username)
+    return {**profile_payload(user), **user_stats(user), "badges": [], "kudos_received": 0}
+
+
+@bp.get("/users/<username>/reputation")
+@bp.arguments(PageArgs, location="query")
+def user_reputation(args: dict, username: str):
+    user = access_user(username)
+    page = parse_page(args.get("page"), args.get("per_page"))
+    entries, total = list_reputation(user, page)
+    body = page_payload([reputation_entry_payload(e) for e in entries], total, page.page,
+                        page.per_page)
+    return jsonify({**body, "reputation": user.reputation})

@@ -1,0 +1,84 @@
+"""Input schemas: types and presence. Ranges and rules are checked by the actions themselves."""
+
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, Schema, fields
+
+
+class Input(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+class RegisterIn(Input):
+    username = fields.String(required=True)
+    email = fields.String(required=True)
+    password = fields.String(required=True)
+    display_name = fields.String(load_default="")
+
+
+class TokenIn(Input):
+    login = fields.String(required=True)
+    password = fields.String(required=True)
+
+
+class ProfileIn(Input):
+    display_name = fields.String()
+    department = fields.String()
+    job_role = fields.String()
+    bio = fields.String()
+    skills = fields.List(fields.String())
+
+
+class ThreadIn(Input):
+    title = fields.String(required=True)
+    body = fields.String(required=True)
+    tags = fields.List(fields.String(), load_default=list)
+
+
+class ThreadPatch(Input):
+    title = fields.String()
+    body = fields.String()
+    tags = fields.List(fields.String())
+
+
+class ThreadListArgs(Input):
+    tag = fields.String()
+    status = fields.String()
+    sort = fields.String()
+    author = fields.String()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class PageArgs(Input):
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class AnswerIn(Input):
+    body = fields.String(required=True)
+
+
+class BodyPatch(Input):
+    body = fields.String(required=True)
+
+
+class VoteIn(Input):
+    value = fields.Integer(required=True, strict=True)
+
+
+class AcceptIn(Input):
+    answer_id = fields.Integer(required=True, allow_none=True, strict=True)
+
+
+class EventsArgs(Input):
+    after = fields.Integer(load_default=0)
+
+
+class TagArgs(Input):
+    q = fields.String(load_default="")
+
+
+class PreviewIn(Input):
+    body = fields.String(required=True)

@@ -1,0 +1,118 @@
+"""Threads and answers in the API."""
+
+from __future__ import annotations
+
+from flask_login import current_user, login_required
+from flask_smorest import Blueprint
+
+from ...actions import answers as answer_actions
+from ...actions import threads as thread_actions
+from ...payloads import answer_payload, page_payload, thread_payload
+from ...queries import threads as thread_queries
+from ...queries.events import events_after
+from ...queries.paging import parse_page
+from ...realtime import channels
+from ...realtime.events import envelope
+from ...text.markdown import render_markdown
+from ...text.validation import check_text
+from .schemas import (
+    AcceptIn,
+    AnswerIn,
+    EventsArgs,
+    PreviewIn,
+    TagArgs,
+    ThreadIn,
+    ThreadListArgs,
+    ThreadPatch,
+)
+
+bp = Blueprint("threads", __name__, url_prefix="/api/v1", description="Questions and answers")
+
+
+def full_thread(thread) -> dict:
+    """The thread with its visible answers and the caller's own votes."""
+    answers = thread_queries.list_answers(current_user, thread)
+    votes = thread_queries.my_votes(current_user, [thread.id, *(a.id for a in answers)])
+    body = thread_payload(thread)
+    body["answers"] = [{**answer_payload(a, thread.accepted_answer_id),
+                        "my_vote": votes.get(a.id, 0)} for a in answers]
+    body["my_vote"] = votes.get(thread.id, 0)
+    return body
+
+
+@bp.post("/threads")
+@login_required
+@bp.arguments(ThreadIn)
+def create_thread(data: dict):
+    thread = thread_actions.ask_question(current_user, thread_actions.QuestionDraft(**data))
+    return thread_payload(thread), 201
+
+
+@bp.get("/threads")
+@bp.arguments(ThreadListArgs, location="query")
+def list_threads(args: dict):
+    page = parse_page(args.pop("page", None), args.pop("per_page", None))
+    flt = thread_queries.check_thread_filter(**args)
+    threads, total = thread_queries.list_threads(current_user, flt, page)
+    return page_payload([thread_payload(t) for t in threads], total, page.page, page.per_page)
+
+
+@bp.get("/threads/<int:thread_id>")
+def get_thread(thread_id: int):
+    return full_thread(thread_queries.access_thread(current_user, thread_id))
+
+
+@bp.patch("/threads/<int:thread_id>")
+@login_required
+@bp.arguments(ThreadPatch)
+def update_thread(data: dict, thread_id: int):
+    changes = thread_actions.QuestionChanges(**data)
+    return full_thread(thread_actions.edit_question(current_user, thread_id, changes))
+
+
+@bp.delete("/threads/<int:thread_id>")
+@login_required
+def delete_thread(thread_id: int):
+    thread_actions.delete_thread(current_user, thread_id)
+    return "", 204
+
+
+@bp.post("/threads/<int:thread_id>/answers")
+@login_required
+@bp.arguments(AnswerIn)
+def create_answer(data: dict, thread_id: int):
+    answer = answer_actions.post_answer(current_user, thread_id, data["body"])
+    return answer_payload(answer, None), 201
+
+
+@bp.post("/threads/<int:thread_id>/accept")
+@login_required
+@bp.arguments(AcceptIn)
+def accept(data: dict, thread_id: int):
+    return full_thread(answer_actions.accept_answer(current_user, thread_id, data["answer_id"]))
+
+
+@bp.get("/threads/<int:thread_id>/events")
+@bp.arguments(EventsArgs, location="query")
+def thread_events(args: dict, thread_id: int):
+    thread_queries.access_thread(current_user, thread_id)
+    after = max(0, args["after"])
+    events = events_after(channels.thread(thread_id), after)
+    return {"events": [envelope(e) for e in events],
+            "last_id": events[-1].id if events else after}
+
+
+@bp.get("/tags")
+@bp.arguments(TagArgs, location="query")
+def tags(args: dict):
+    found = thread_queries.list_tags(check_text("q", args["q"], max_len=35))
+    return {"items": [{"name": t.name, "question_count": t.question_count,
+                       "url": f"/tags/{t.name}"} for t in found]}
+
+
+@bp.post("/markdown/preview")
+@login_required
+@bp.arguments(PreviewIn)
+def preview(data: dict):
+    body = check_text("body", data["body"], max_len=thread_actions.BODY_MAX)
+    return {"html": render_markdown(body)}

@@ -1,0 +1,98 @@
+"""Who is calling: session cookies (Flask-Login), bearer tokens, and CSRF for cookie writes."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g, jsonify, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import AnonymousUserMixin, current_user
+from sqlalchemy import select
+
+from ..actions.users import token_digest
+from ..extensions import csrf, db, login_manager
+from ..models import ApiToken, User
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
+
+
+class Anonymous(AnonymousUserMixin):
+    id = None
+    reputation = 0
+    role = "anonymous"
+    is_moderator = False
+    is_admin = False
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    return None
+
+
+def _load_user(user_id: str) -> User | None:
+    if not user_id.isdigit():
+        return None
+    return db.session.get(User, int(user_id))
+
+
+def _load_user_from_request(req: object) -> User | None:
+    token = bearer_token()
+    if token is None:
+        return None
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(token)))
+    if row is None:
+        g.bad_token = True
+        return None
+    g.token_auth = True
+    return row.user
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or (
+        request.accept_mimetypes.best_match(["application/json", "text/html"])
+        == "application/json")
+
+
+def _unauthorized() -> ResponseReturnValue:
+    if wants_json():
+        message = ("The API token is not valid." if g.get("bad_token")
+                   else "Log in, or send an API token as 'Authorization: Bearer <token>'.")
+        return jsonify({"error": {"code": "unauthorized", "message": message}}), 401
+    return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+
+
+OPEN_ENDPOINTS = {"static", "accounts.login", "accounts.register", "accounts.avatar",
+                  "auth.register", "auth.create_token", "api-docs.openapi_json"}
+
+
+def _guard_request() -> ResponseReturnValue:
+    """Reject bad tokens, enforce COMMUNITY_LOGIN_REQUIRED, and check CSRF on cookie writes.
+
+    CSRF applies to every unsafe request except those that authenticate with a bearer token.
+    """
+    if bearer_token() is not None:
+        if not current_user.is_authenticated:
+            return _unauthorized()
+        return None
+    if (current_app.config["LOGIN_REQUIRED"] and not current_user.is_authenticated
+            and request.endpoint not in OPEN_ENDPOINTS):
+        return _unauthorized()
+    if request.method not in SAFE_METHODS and _cookie_authenticated_or_form():
+        csrf.protect()
+    return None
+
+
+def _cookie_authenticated_or_form() -> bool:
+    """API calls carry no ambient authority unless a session cookie logs them in; forms always do."""
+    return not request.path.startswith("/api/") or current_user.is_authenticated
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.anonymous_user = Anonymous
+    login_manager.login_view = "accounts.login"
+    login_manager.user_loader(_load_user)
+    login_manager.request_loader(_load_user_from_request)
+    login_manager.unauthorized_handler(_unauthorized)
+    app.before_request(_guard_request)

@@ -1,0 +1,123 @@
+"""Fixtures in the flaskr style: app, client, runner, api, auth, captured_events.
+
+Every test that takes ``app`` runs on SQLite and, when COMMUNITY_TEST_DATABASE_URL is set, on
+PostgreSQL too (COMMUNITY_REQUIRE_SERVICES=1 turns a missing service into a failure).
+Both databases are built with the real migrations.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskCliRunner, FlaskClient
+
+from community import create_app
+from community.config import TestConfig
+
+from .support import ApiClient, AuthActions, migrate_database, postgres_admin_url, truncate_all
+
+REQUIRE_SERVICES = os.environ.get("COMMUNITY_REQUIRE_SERVICES") == "1"
+PG_URL = os.environ.get("COMMUNITY_TEST_DATABASE_URL", "")
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def _test_config(database_url: str, tmp_path: Path) -> type:
+    class Config(TestConfig):
+        DATABASE_URL = database_url
+        SEARCH_DIR = str(tmp_path / "search_index")
+        PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashes; production uses scrypt
+
+    return Config
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite database migrated once; each test gets a copy of the file."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
+    migrate_database(create_app(_test_config(f"sqlite:///{path}", path.parent)))
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this run, migrated once and dropped at the end."""
+    if not PG_URL:
+        if REQUIRE_SERVICES:
+            pytest.fail("COMMUNITY_TEST_DATABASE_URL is not set but services are required")
+        pytest.skip("PostgreSQL not configured (set COMMUNITY_TEST_DATABASE_URL)")
+    import psycopg
+
+    name = f"community_test_{uuid.uuid4().hex[:10]}"
+    admin = postgres_admin_url(PG_URL)
+    try:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as exc:
+        if REQUIRE_SERVICES:
+            pytest.fail(f"PostgreSQL is not reachable: {exc}")
+        pytest.skip(f"PostgreSQL is not reachable: {exc}")
+    url = PG_URL.rsplit("/", 1)[0] + "/" + name
+    migrate_database(create_app(_test_config(url, Path("/tmp"))))
+    yield url
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        path = tmp_path / "community.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    url = request.getfixturevalue("postgres_url")
+    yield url
+    truncate_all(url)
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    app = create_app(_test_config(database_url, tmp_path))
+    yield app
+    from community.extensions import db
+
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def api(app: Flask) -> ApiClient:
+    """An anonymous JSON API client; ``api.as_user(user)`` returns one with a bearer token."""
+    return ApiClient(app)
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    return AuthActions(client)
+
+
+@pytest.fixture
+def captured_events(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
+    """Every event envelope the actions publish after commit, in order."""
+    from community.realtime import publish
+
+    published: list[dict] = []
+    monkeypatch.setattr(publish, "publish_envelopes", published.extend)
+    return published
