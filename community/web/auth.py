@@ -5,11 +5,10 @@ from __future__ import annotations
 from flask import Flask, current_app, g, jsonify, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import AnonymousUserMixin, current_user
-from sqlalchemy import select
 
-from ..actions.users import token_digest
 from ..extensions import csrf, db, login_manager
-from ..models import ApiToken, User
+from ..models import User
+from ..queries.users import get_user_by_token
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 
@@ -40,12 +39,10 @@ def _load_user_from_request(req: object) -> User | None:
     token = bearer_token()
     if token is None:
         return None
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(token)))
-    if row is None:
+    user = get_user_by_token(token)
+    if user is None:
         g.bad_token = True
-        return None
-    g.token_auth = True
-    return row.user
+    return user
 
 
 def wants_json() -> bool:

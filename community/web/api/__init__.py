@@ -28,9 +28,9 @@ def _require_json_object() -> None:
 
 
 def init_app(app: Flask) -> None:
-    from . import accounts, posts, threads
+    from . import accounts, notifications, posts, threads
 
     api.init_app(app, spec_kwargs={"info": {"description": "Community server JSON API"}})
     app.before_request(_require_json_object)
-    for module in (accounts, threads, posts):
+    for module in (accounts, threads, posts, notifications):
         api.register_blueprint(module.bp)

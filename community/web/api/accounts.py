@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from ...actions import users as user_actions
 from ...errors import Unauthorized
 from ...payloads import page_payload, profile_payload, reputation_entry_payload, user_payload
+from ...queries.notifications import count_unread
 from ...queries.paging import parse_page
 from ...queries.users import access_user, list_reputation, user_stats
 from ..auth import bearer_token
@@ -27,9 +28,7 @@ def register(data: dict):
 @bp.post("/auth/tokens")
 @bp.arguments(TokenIn)
 def create_token(data: dict):
-    user = user_actions.find_by_credentials(data["login"], data["password"])
-    if user is None:
-        raise Unauthorized("Wrong username, email or password.")
+    user = user_actions.authenticate(data["login"], data["password"])
     return {"token": user_actions.create_api_token(user), "user": user_payload(user)}, 201
 
 
@@ -47,7 +46,7 @@ def revoke_token():
 @login_required
 def me():
     return {**profile_payload(current_user), "email": current_user.email,
-            "unread_notifications": 0}
+            "unread_notifications": count_unread(current_user)}
 
 
 @bp.patch("/me")
@@ -55,7 +54,7 @@ def me():
 @bp.arguments(ProfileIn)
 def update_me(data: dict):
     user = user_actions.update_profile(current_user, user_actions.ProfileChanges(**data))
-    return {**profile_payload(user), "email": user.email, "unread_notifications": 0}
+    return {**profile_payload(user), "email": user.email, "unread_notifications": count_unread(user)}
 
 
 @bp.get("/users/<username>")

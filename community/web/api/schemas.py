@@ -82,3 +82,14 @@ class TagArgs(Input):
 
 class PreviewIn(Input):
     body = fields.String(required=True)
+
+
+class NotificationListArgs(Input):
+    unread = fields.Boolean(load_default=False)
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class NotificationsReadIn(Input):
+    ids = fields.List(fields.Integer(strict=True))
+    all = fields.Boolean(load_default=False)

@@ -1,0 +1,14 @@
+"""Account pages: log in, register, log out, profiles, avatars and profile settings."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from . import profiles, sessions
+from .blueprint import bp
+
+ROUTE_MODULES = (sessions, profiles)  # importing them attaches their routes to bp
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

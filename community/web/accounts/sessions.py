@@ -1,0 +1,52 @@
+"""Logging in and out, and self-service registration."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import login_user, logout_user
+
+from ...actions import users as user_actions
+from ...errors import Conflict, Forbidden, ValidationFailed
+from ..forms import form_refused, form_text, render_form, safe_next_url
+from .blueprint import bp
+
+BAD_CREDENTIALS = "Wrong username, email or password."
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> ResponseReturnValue:
+    next_url = safe_next_url(request.values.get("next"), url_for("forum.index"))
+    if request.method == "GET":
+        return render_form("accounts/login.html", next_url=next_url)
+    user = user_actions.find_by_credentials(request.form.get("login"), request.form.get("password"))
+    if user is None:
+        return render_form("accounts/login.html", 401, message=BAD_CREDENTIALS, next_url=next_url)
+    login_user(user, remember=request.form.get("remember") == "1")
+    flash(f"Welcome back, {user.name}.", "success")
+    return redirect(next_url)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register() -> ResponseReturnValue:
+    if not current_app.config["OPEN_REGISTRATION"]:
+        raise Forbidden("Registration is closed here; ask an administrator for an account.")
+    if request.method == "GET":
+        return render_form("accounts/register.html")
+    registration = user_actions.Registration(
+        username=form_text("username").strip(), email=form_text("email"),
+        password=form_text("password"), display_name=form_text("display_name").strip())
+    try:
+        user = user_actions.check_register_user(registration)
+    except (ValidationFailed, Conflict) as exc:
+        return form_refused("accounts/register.html", exc)
+    login_user(user)
+    flash(f"Welcome, {user.name}! Your account is ready.", "success")
+    return redirect(url_for("forum.index"))
+
+
+@bp.post("/logout")
+def logout() -> ResponseReturnValue:
+    logout_user()
+    flash("You are logged out.", "info")
+    return redirect(url_for("forum.index"))

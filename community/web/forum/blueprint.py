@@ -1,0 +1,5 @@
+"""The "forum" blueprint object, shared by the modules that attach routes to it."""
+
+from flask import Blueprint
+
+bp = Blueprint("forum", __name__)

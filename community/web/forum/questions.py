@@ -1,0 +1,125 @@
+"""The question list, asking, the thread page, editing and deleting questions."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from ...actions import threads as thread_actions
+from ...errors import Forbidden, ValidationFailed
+from ...models import Post
+from ...permissions import can_edit_post
+from ...queries import threads as thread_queries
+from ...queries.paging import Page, parse_page
+from ..forms import form_refused, form_text, refusal_page, render_form, split_tags
+from ..urls import thread_href, thread_slug
+from .blueprint import bp
+
+POPULAR_TAGS = 12
+
+
+@dataclass(frozen=True)
+class ThreadListing:
+    threads: list[Post]
+    total: int
+    page: Page
+    filter: thread_queries.ThreadFilter
+
+
+def load_listing(args: Mapping[str, str], tag: str | None = None) -> ThreadListing:
+    """One page of questions filtered and sorted by the query string (the list API's filters)."""
+    page = parse_page(args.get("page"))
+    flt = thread_queries.check_thread_filter(tag=tag or args.get("tag"), status=args.get("status"),
+                                             sort=args.get("sort"), author=args.get("author"))
+    threads, total = thread_queries.list_threads(current_user, flt, page)
+    return ThreadListing(threads, total, page, flt)
+
+
+def viewer_key() -> str:
+    """Who counts as one viewer: the account, or a hash of address and browser for guests."""
+    if current_user.is_authenticated:
+        return f"u:{current_user.id}"
+    seen = f"{request.remote_addr or ''}{request.user_agent.string}"
+    return "a:" + hashlib.sha256(seen.encode("utf-8", "replace")).hexdigest()[:40]
+
+
+def render_thread(thread: Post, status: int = 200, *, answer_values: Mapping[str, str] | None = None,
+                  answer_errors: Mapping[str, str] | None = None) -> ResponseReturnValue:
+    answers = thread_queries.list_answers(current_user, thread)
+    votes = thread_queries.my_votes(current_user, [thread.id, *(a.id for a in answers)])
+    page = render_template("forum/thread.html", thread=thread, answers=answers, my_votes=votes,
+                           values=answer_values or {}, errors=answer_errors or {},
+                           form_message=None)
+    return page, status
+
+
+def editable_thread(thread_id: int) -> Post:
+    thread = thread_queries.access_thread(current_user, thread_id)
+    if not can_edit_post(current_user, thread):
+        raise Forbidden(thread_actions.edit_refusal())
+    return thread
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    return render_template("forum/questions.html", listing=load_listing(request.args), tag=None,
+                           popular_tags=thread_queries.list_tags(limit=POPULAR_TAGS))
+
+
+@bp.route("/questions/ask", methods=["GET", "POST"])
+@login_required
+def ask() -> ResponseReturnValue:
+    if request.method == "GET":
+        return render_form("forum/ask.html")
+    draft = thread_actions.QuestionDraft(title=form_text("title").strip(), body=form_text("body"),
+                                         tags=split_tags(form_text("tags")))
+    try:
+        thread = thread_actions.ask_question(current_user, draft)
+    except ValidationFailed as exc:
+        return form_refused("forum/ask.html", exc)
+    flash("Your question is posted.", "success")
+    return redirect(thread_href(thread))
+
+
+@bp.get("/questions/<int:thread_id>")
+@bp.get("/questions/<int:thread_id>/<slug>")
+def thread(thread_id: int, slug: str | None = None) -> ResponseReturnValue:
+    thread = thread_queries.access_thread(current_user, thread_id)
+    if slug is not None and slug != thread_slug(thread):
+        return redirect(thread_href(thread), 301)
+    thread_actions.record_thread_view(thread.id, viewer_key())
+    return render_thread(thread)
+
+
+@bp.route("/questions/<int:thread_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_question(thread_id: int) -> ResponseReturnValue:
+    thread = editable_thread(thread_id)
+    if request.method == "GET":
+        values = {"title": thread.title, "body": thread.body, "tags": " ".join(thread.tag_names)}
+        return render_form("forum/edit_question.html", values=values, thread=thread)
+    changes = thread_actions.QuestionChanges(title=form_text("title").strip(), body=form_text("body"),
+                                             tags=split_tags(form_text("tags")))
+    try:
+        thread_actions.edit_question(current_user, thread.id, changes)
+    except ValidationFailed as exc:
+        return form_refused("forum/edit_question.html", exc, thread=thread)
+    flash("Your edit is saved.", "success")
+    return redirect(thread_href(thread))
+
+
+@bp.post("/questions/<int:thread_id>/delete")
+@login_required
+def delete_question(thread_id: int) -> ResponseReturnValue:
+    thread = thread_queries.access_thread(current_user, thread_id)
+    try:
+        thread_actions.delete_thread(current_user, thread.id)
+    except Forbidden as exc:
+        return refusal_page(exc, thread_href(thread))
+    flash("The question is deleted.", "success")
+    return redirect(url_for("forum.index"))

@@ -1,0 +1,15 @@
+// Progressive enhancement for the server-rendered pages. Every page works without it.
+import { enhanceAcceptForms } from "./accept.js";
+import { enhanceMenus } from "./menu.js";
+import { enhanceMarkdownPreviews } from "./preview.js";
+import { enhanceTagInputs } from "./tags.js";
+import { enhanceRelativeTimes } from "./time.js";
+import { enhanceVoteForms } from "./votes.js";
+
+document.documentElement.classList.add("js");
+enhanceRelativeTimes(document);
+enhanceMenus(document);
+enhanceVoteForms(document);
+enhanceAcceptForms(document);
+enhanceMarkdownPreviews(document);
+enhanceTagInputs(document);
