@@ -13,8 +13,7 @@ from typing import Any
 from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 
-from ..db import before_commit, on_commit
-from ..extensions import db
+from ..db import before_commit, on_commit, transaction_list
 from ..models import Event
 from ..models.base import utcnow
 from ..payloads import iso
@@ -27,8 +26,7 @@ EVENT_LOG_LOCK_KEY = 0x636F6D6D  # "comm"
 
 def record_event(channel: str, type_: str, data: dict[str, Any], subject: str = "") -> None:
     """Queue an event for the current transaction; it is written last and published on commit."""
-    session = db.session()
-    session.info.setdefault(_PENDING, []).append((channel, type_, subject, data))
+    transaction_list(_PENDING).append((channel, type_, subject, data))
     before_commit(_write_pending_events)
 
 

@@ -1,0 +1,27 @@
+"""Who may subscribe to which channel (checked on every join)."""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import Forbidden, NotFound
+from ..models import User
+from ..queries.threads import access_thread
+from . import channels
+
+_THREAD = re.compile(r"^thread:([1-9][0-9]{0,18})$")
+_USER = re.compile(r"^user:([1-9][0-9]{0,18})$")
+
+
+def check_can_join(user: User, channel: str) -> bool:
+    """Raise unless ``user`` may read ``channel``; return whether the channel tracks presence."""
+    if channel == channels.THREADS:
+        return False
+    if match := _USER.match(channel):
+        if int(match.group(1)) != user.id:
+            raise Forbidden("You can only subscribe to your own user channel.")
+        return False
+    if match := _THREAD.match(channel):
+        access_thread(user, int(match.group(1)))
+        return True
+    raise NotFound(f"No such channel: {channel[:80]}")

@@ -1,0 +1,94 @@
+"""Who is in a channel right now: in process memory, or in Redis when several workers share it.
+
+Entries are per socket (sid); a user with two tabs counts once. With Redis, each worker refreshes
+its own sockets' entries, and readers ignore entries older than STALE_AFTER seconds, so a worker
+that dies without cleaning up stops showing its users within that time.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from typing import Any, Protocol
+
+STALE_AFTER = 45.0
+
+
+class PresenceStore(Protocol):
+    def add(self, channel: str, sid: str, user: dict[str, Any]) -> None: ...
+    def remove(self, channel: str, sid: str) -> None: ...
+    def users(self, channel: str) -> list[dict[str, Any]]: ...
+    def refresh(self, entries: list[tuple[str, str, dict[str, Any]]]) -> None: ...
+
+
+def _distinct_users(users: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: dict[int, dict[str, Any]] = {}
+    for user in users:
+        seen.setdefault(user["id"], user)
+    return sorted(seen.values(), key=lambda u: (u["display_name"].lower(), u["id"]))
+
+
+class MemoryPresence:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._channels: dict[str, dict[str, dict[str, Any]]] = {}
+
+    def add(self, channel: str, sid: str, user: dict[str, Any]) -> None:
+        with self._lock:
+            self._channels.setdefault(channel, {})[sid] = user
+
+    def remove(self, channel: str, sid: str) -> None:
+        with self._lock:
+            members = self._channels.get(channel)
+            if members is not None:
+                members.pop(sid, None)
+                if not members:
+                    del self._channels[channel]
+
+    def users(self, channel: str) -> list[dict[str, Any]]:
+        with self._lock:
+            return _distinct_users(list(self._channels.get(channel, {}).values()))
+
+    def refresh(self, entries: list[tuple[str, str, dict[str, Any]]]) -> None:
+        """Nothing to do: memory entries live exactly as long as their sockets."""
+
+
+class RedisPresence:
+    def __init__(self, url: str, prefix: str) -> None:
+        import redis
+
+        self._redis = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        self._prefix = prefix
+
+    def _key(self, channel: str) -> str:
+        return f"{self._prefix}presence:{channel}"
+
+    def add(self, channel: str, sid: str, user: dict[str, Any]) -> None:
+        key = self._key(channel)
+        pipe = self._redis.pipeline()
+        pipe.hset(key, sid, json.dumps({"user": user, "ts": time.time()}))
+        pipe.expire(key, int(STALE_AFTER * 4))
+        pipe.execute()
+
+    def remove(self, channel: str, sid: str) -> None:
+        self._redis.hdel(self._key(channel), sid)
+
+    def users(self, channel: str) -> list[dict[str, Any]]:
+        cutoff = time.time() - STALE_AFTER
+        entries = [json.loads(raw) for raw in self._redis.hvals(self._key(channel))]
+        return _distinct_users([e["user"] for e in entries if e["ts"] >= cutoff])
+
+    def refresh(self, entries: list[tuple[str, str, dict[str, Any]]]) -> None:
+        if not entries:
+            return
+        pipe = self._redis.pipeline()
+        now = time.time()
+        for channel, sid, user in entries:
+            pipe.hset(self._key(channel), sid, json.dumps({"user": user, "ts": now}))
+            pipe.expire(self._key(channel), int(STALE_AFTER * 4))
+        pipe.execute()
+
+
+def make_presence_store(redis_url: str, prefix: str) -> PresenceStore:
+    return RedisPresence(redis_url, prefix) if redis_url else MemoryPresence()
