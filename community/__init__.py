@@ -71,16 +71,21 @@ def _init_extensions(app: Flask) -> None:
         app,
         async_mode=app.config["ASYNC_MODE"],
         message_queue=app.config["REDIS_URL"] or None,
+        channel=app.config["REDIS_PREFIX"] + "socketio",
         cors_allowed_origins=[o.strip() for o in app.config["ALLOWED_ORIGINS"].split(",")
                               if o.strip()] or None,
         max_http_buffer_size=256 * 1024,
     )
+    from . import sockets
+
+    sockets.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
     from .cli import bp as cli_bp
-    from .web import accounts, api, errors, forum
+    from .web import accounts, api, errors, forum, templating
 
+    templating.init_app(app)
     errors.init_app(app)
     api.init_app(app)
     accounts.init_app(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -36,6 +37,8 @@ def run_command(host: str, port: int, debug: bool) -> None:
     from .extensions import socketio
 
     app = current_app._get_current_object()
+    # Flask's CLI sets this to stop app.run() inside commands; serving is this command's job.
+    os.environ.pop("FLASK_RUN_FROM_CLI", None)
     click.echo(f" * Community on http://{host}:{port}/ (async mode: {socketio.async_mode})")
     socketio.run(app, host=host, port=port, debug=debug, use_reloader=False,
                  allow_unsafe_werkzeug=True, log_output=debug)
@@ -67,7 +70,7 @@ def create_user_command(username: str, email: str, role: str, display_name: str,
 @main.command("seed-demo")
 def seed_demo_command() -> None:
     """Load a small demo community (idempotent) and print the demo logins."""
-    from .demo import DEMO_PASSWORD, DEMO_USERS, seed_demo  # noqa: I001
+    from .demo import DEMO_PASSWORD, DEMO_USERS, seed_demo
 
     created = seed_demo(progress=lambda msg: click.echo(f"  {msg}"))
     click.echo("Demo data is loaded." if created else "Demo data was already loaded.")

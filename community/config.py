@@ -19,6 +19,7 @@ class Config:
     ALLOWED_EMAIL_DOMAINS = ""
     INDEXER = "thread"
     REDIS_URL = ""
+    REDIS_PREFIX = "community:"  # keys and the Socket.IO channel; lets installations share a Redis
     SEARCH_DIR = str(ROOT / "search_index")
     ASYNC_MODE = "threading"
     ALLOWED_ORIGINS = ""

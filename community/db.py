@@ -24,6 +24,14 @@ log = logging.getLogger(__name__)
 _DEPTH = "atomic_depth"
 _BEFORE_COMMIT = "before_commit"
 _ON_COMMIT = "on_commit"
+# session.info keys that belong to the current transaction and are dropped when it rolls back.
+_TRANSACTION_KEYS = {_BEFORE_COMMIT, _ON_COMMIT}
+
+
+def transaction_list(key: str) -> list[Any]:
+    """A list kept in the session for the current transaction only (dropped on rollback)."""
+    _TRANSACTION_KEYS.add(key)
+    return db.session.info.setdefault(key, [])
 
 
 def on_commit(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
@@ -53,7 +61,7 @@ def atomic() -> Iterator[Session]:
             session.commit()
     except BaseException:
         if depth == 0:
-            session.info.pop(_BEFORE_COMMIT, None)
+            _drop_effects(session)  # also when no SQL ran, so no rollback event fires
             session.rollback()
         raise
     finally:
@@ -84,8 +92,8 @@ def _run_effects(session: Session) -> None:
 
 
 def _drop_effects(session: Session) -> None:
-    session.info.pop(_ON_COMMIT, None)
-    session.info.pop(_BEFORE_COMMIT, None)
+    for key in _TRANSACTION_KEYS:
+        session.info.pop(key, None)
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -125,5 +133,6 @@ def insert_ignoring_conflicts(table: Any, rows: list[dict[str, Any]]) -> int:
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    result = session.execute(insert(table).on_conflict_do_nothing(), rows)
-    return result.rowcount
+    # Count the rows RETURNING gives back: psycopg reports rowcount -1 here, which is not "none".
+    statement = insert(table).on_conflict_do_nothing().returning(*table.primary_key.columns)
+    return sum(len(session.execute(statement, row).all()) for row in rows)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from .models import Post, ReputationEntry, User
+from .models import Notification, Post, ReputationEntry, User
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -107,3 +107,16 @@ def reputation_entry_payload(entry: ReputationEntry) -> dict[str, Any]:
 
 def page_payload(items: list[Any], total: int, page: int, per_page: int) -> dict[str, Any]:
     return {"items": items, "total": total, "page": page, "per_page": per_page}
+
+
+def notification_payload(note: Notification) -> dict[str, Any]:
+    return {
+        "id": note.id,
+        "type": note.type,
+        "actor": user_payload(note.actor) if note.actor is not None else None,
+        "subject": note.subject,
+        "url": note.url,
+        "post_id": note.post_id,
+        "read": note.read_at is not None,
+        "created_at": iso(note.created_at),
+    }

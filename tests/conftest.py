@@ -10,12 +10,13 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskCliRunner, FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 
 from community import create_app
 from community.config import TestConfig
@@ -90,6 +91,25 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
 
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture
+def make_app(database_url: str, tmp_path: Path) -> Iterator[Callable[..., Flask]]:
+    """Build another app on the test database with config overrides: ``make_app(LOGIN_REQUIRED=True)``."""
+    from community.extensions import db
+
+    apps: list[Flask] = []
+
+    def factory(**overrides: Any) -> Flask:
+        base = _test_config(database_url, tmp_path)
+        app = create_app(type("OverriddenConfig", (base,), overrides))
+        apps.append(app)
+        return app
+
+    yield factory
+    for built in apps:
+        with built.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture

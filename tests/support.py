@@ -104,3 +104,25 @@ class AuthActions:
     def logout(self) -> TestResponse:
         token = self.csrf_token("/")
         return self.client.post("/logout", data={"csrf_token": token})
+
+
+# The documented shapes of shared/API.md (objects may carry more fields, never fewer).
+USER_FIELDS = {"id", "username", "display_name", "department", "job_role", "reputation",
+               "avatar_url", "url"}
+THREAD_FIELDS = {"id", "title", "body", "body_html", "tags", "author", "score", "view_count",
+                 "answer_count", "accepted_answer_id", "solved", "created_at", "updated_at",
+                 "last_activity_at", "url"}
+ANSWER_FIELDS = {"id", "thread_id", "body", "body_html", "author", "score", "accepted",
+                 "created_at", "updated_at", "url"}
+ENVELOPE_FIELDS = {"id", "channel", "type", "data", "created_at"}
+ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
+
+
+def assert_error(response: TestResponse, status: int, code: str) -> dict:
+    """The response is the documented error envelope with this status and code; returns it."""
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.is_json, response.get_data(as_text=True)
+    error = response.json["error"]
+    assert error["code"] == code
+    assert isinstance(error["message"], str) and error["message"]
+    return error

@@ -9,13 +9,14 @@ from ..errors import Forbidden, ValidationFailed
 from ..extensions import db
 from ..models import Post, PostType, User
 from ..models.base import utcnow
-from ..payloads import answer_payload
+from ..payloads import answer_payload, answer_url
 from ..permissions import can_accept, can_answer, can_delete_post, can_edit_post
-from ..queries.threads import access_post, access_thread, get_post
+from ..queries.threads import access_post, access_thread, get_post, is_post_id
 from ..realtime import channels
 from ..realtime.events import record_event
 from ..text.markdown import render_markdown
 from . import reputation
+from .notifications import notify, notify_mentions, notify_new_answer
 from .threads import (
     QuestionChanges,
     check_body,
@@ -31,7 +32,8 @@ def post_answer(actor: User, thread_id: int, body: object) -> Post:
     with atomic():
         thread = access_thread(actor, thread_id, for_update=True)
         if not can_answer(actor, thread):
-            raise Forbidden("Log in to answer.")
+            raise Forbidden("This question was deleted; it takes no new answers."
+                            if thread.is_deleted else "Log in to answer.")
         now = utcnow()
         answer = Post(post_type=PostType.ANSWER.value, parent_id=thread.id, author_id=actor.id,
                       body=body, body_html=render_markdown(body), score=0, created_at=now,
@@ -41,10 +43,11 @@ def post_answer(actor: User, thread_id: int, body: object) -> Post:
             update(Post).where(Post.id == thread.id)
             .values(answer_count=Post.answer_count + 1, last_activity_at=now))
         db.session.flush()
-        answer.author = actor
+        answer.author = db.session.get(User, actor.id)
         record_event(channels.thread(thread.id), "answer_created",
                      answer_payload(answer, thread.accepted_answer_id),
                      subject=f"post:{answer.id}")
+        notify_new_answer(actor, answer, thread)
     return answer
 
 
@@ -54,9 +57,11 @@ def edit_answer(actor: User, answer_id: int, body: object) -> Post:
         answer = access_post(actor, answer_id, for_update=True)
         if not can_edit_post(actor, answer):
             raise Forbidden(edit_refusal())
+        previous_body = answer.body
         answer.body, answer.body_html = body, render_markdown(body)
         mark_edited(answer, actor)
         thread = get_post(answer.parent_id)
+        notify_mentions(actor, answer, thread, previous_body=previous_body)
         db.session.execute(update(Post).where(Post.id == thread.id)
                            .values(last_activity_at=answer.edited_at))
         db.session.flush()
@@ -80,6 +85,8 @@ def delete_post(actor: User, post_id: int) -> None:
         if post.is_question:
             delete_question(actor, post)
             return
+        if post.is_deleted:
+            return  # a moderator deleting it again: DELETE is idempotent
         if not can_delete_post(actor, post):
             raise Forbidden("Only the author or a moderator can delete this answer.")
         thread = get_post(post.parent_id, for_update=True)
@@ -103,7 +110,7 @@ def accept_answer(actor: User, thread_id: int, answer_id: object) -> Post:
             raise Forbidden("Only the person who asked can accept an answer.")
         answer = None
         if answer_id is not None:
-            answer = get_post(answer_id) if 0 < answer_id < 2**63 else None
+            answer = get_post(answer_id) if is_post_id(answer_id) else None
             if answer is None or answer.parent_id != thread.id or answer.is_deleted:
                 raise ValidationFailed({"answer_id": "is not an answer to this question"})
         if thread.accepted_answer_id != answer_id:
@@ -114,14 +121,16 @@ def accept_answer(actor: User, thread_id: int, answer_id: object) -> Post:
 
 def _move_acceptance(thread: Post, answer: Post | None) -> None:
     """Reverse the old acceptance's reputation, grant the new one's, record the event."""
-    if thread.accepted_answer_id is not None:
-        old = get_post(thread.accepted_answer_id)
-        if old.author_id != thread.author_id:
-            reputation.reverse(old.author_id, reputation.ACCEPTED, "accepted", old.id)
-            reputation.reverse(thread.author_id, reputation.ACCEPT_GIVEN, "accept_given", old.id)
+    old = get_post(thread.accepted_answer_id) if thread.accepted_answer_id is not None else None
+    reputation.lock_users(thread.author_id, *(p.author_id for p in (old, answer) if p is not None))
+    if old is not None and old.author_id != thread.author_id:
+        reputation.reverse(old.author_id, reputation.ACCEPTED, "accepted", old.id)
+        reputation.reverse(thread.author_id, reputation.ACCEPT_GIVEN, "accept_given", old.id)
     if answer is not None and answer.author_id != thread.author_id:
         reputation.grant(answer.author_id, reputation.ACCEPTED, "accepted", answer.id)
         reputation.grant(thread.author_id, reputation.ACCEPT_GIVEN, "accept_given", answer.id)
+        notify([answer.author_id], "answer_accepted", thread.author, thread.title,
+               answer_url(thread.id, answer.id), answer.id)
     thread.accepted_answer_id = answer.id if answer is not None else None
     record_event(channels.thread(thread.id), "answer_accepted",
                  {"thread_id": thread.id, "answer_id": thread.accepted_answer_id},

@@ -38,6 +38,13 @@ def _gained_from_votes_today(user_id: int) -> int:
     return int(total or 0)
 
 
+def lock_users(*user_ids: int) -> None:
+    """Lock several users' rows up front, in id order, so that two writers touching the same
+    users (A downvotes B's answer while B downvotes A's) can never deadlock (PostgreSQL)."""
+    db.session.execute(select(User.id).where(User.id.in_(sorted(set(user_ids))))
+                       .order_by(User.id).with_for_update())
+
+
 def _lock_user(user_id: int) -> None:
     """Serialize ledger writes per user (PostgreSQL); SQLite writers are serialized already."""
     db.session.execute(select(User.id).where(User.id == user_id).with_for_update())

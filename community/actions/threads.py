@@ -19,6 +19,7 @@ from ..realtime import channels
 from ..realtime.events import record_event
 from ..text.markdown import render_markdown
 from ..text.validation import check_tag_names, check_text
+from .notifications import notify_mentions
 from .tags import adjust_question_counts, ensure_tags
 
 TITLE_MIN, TITLE_MAX = 10, 200
@@ -61,6 +62,7 @@ def ask_question(actor: User, draft: QuestionDraft) -> Post:
         adjust_question_counts(tags, +1)
         record_event(channels.THREADS, "thread_created", thread_payload(thread),
                      subject=f"post:{thread.id}")
+        notify_mentions(actor, thread, thread)
     return thread
 
 
@@ -81,6 +83,7 @@ def edit_question(actor: User, thread_id: int, changes: QuestionChanges) -> Post
             raise Forbidden(edit_refusal())
         if title is not None:
             thread.title = title
+        previous_body = thread.body
         if body is not None:
             thread.body, thread.body_html = body, render_markdown(body)
         if tag_names is not None and tag_names != thread.tag_names:
@@ -90,6 +93,7 @@ def edit_question(actor: User, thread_id: int, changes: QuestionChanges) -> Post
         mark_edited(thread, actor)
         thread.last_activity_at = thread.edited_at
         db.session.flush()
+        notify_mentions(actor, thread, thread, previous_body=previous_body)
         record_event(channels.thread(thread.id), "thread_updated", thread_payload(thread),
                      subject=f"post:{thread.id}")
     return thread
@@ -103,11 +107,13 @@ def edit_refusal() -> str:
 def mark_edited(post: Post, actor: User) -> None:
     post.edited_at = post.updated_at = utcnow()
     post.last_editor_id = actor.id
-    post.last_editor = actor
+    post.last_editor = db.session.get(User, actor.id)  # the session's instance, never a detached one
 
 
 def delete_question(actor: User, thread: Post) -> None:
     """Soft delete; the caller holds the row lock. Authors only while it has no answers."""
+    if thread.is_deleted:
+        return  # a moderator deleting it again: DELETE is idempotent
     if not can_delete_post(actor, thread):
         if thread.author_id == actor.id:
             raise Forbidden("A question that has answers can't be deleted by its author; "

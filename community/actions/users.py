@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from dataclasses import dataclass
@@ -13,10 +12,11 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db import atomic
-from ..errors import Conflict, Forbidden, ValidationFailed
+from ..errors import Conflict, Forbidden, Unauthorized, ValidationFailed
 from ..extensions import db
 from ..models import ApiToken, Role, User
-from ..text.validation import check_tag_names, check_text
+from ..models.users import token_digest
+from ..text.validation import check_tag_names, check_text, text_problem
 from .tags import ensure_tags
 
 USERNAME = re.compile(r"^[a-zA-Z0-9_.-]{3,30}$")
@@ -32,8 +32,17 @@ class Registration:
     display_name: str = ""
 
 
+def _text_problems(**values: object) -> dict[str, str]:
+    """field -> reason for every given string that can't be stored as text (NUL, surrogates)."""
+    return {name: problem for name, value in values.items()
+            if isinstance(value, str) and (problem := text_problem(value))}
+
+
 def _check_registration(reg: Registration) -> tuple[str, str]:
-    fields: dict[str, str] = {}
+    fields = _text_problems(username=reg.username, email=reg.email, password=reg.password,
+                            display_name=reg.display_name)
+    if fields:
+        raise ValidationFailed(fields)
     if not isinstance(reg.username, str) or not USERNAME.match(reg.username):
         fields["username"] = "must be 3-30 characters of letters, digits, _ . and -"
     email = reg.email.strip().lower() if isinstance(reg.email, str) else ""
@@ -41,8 +50,8 @@ def _check_registration(reg: Registration) -> tuple[str, str]:
         fields["email"] = "must be a valid email address"
     if not isinstance(reg.password, str) or len(reg.password) < MIN_PASSWORD:
         fields["password"] = f"must be at least {MIN_PASSWORD} characters"
-    elif len(reg.password) > 1024 or "\x00" in reg.password:
-        fields["password"] = "must be at most 1,024 characters, without NUL"
+    elif len(reg.password) > 1024:
+        fields["password"] = "must be at most 1,024 characters"
     if fields:
         raise ValidationFailed(fields)
     check_text("display_name", reg.display_name, max_len=60, required=False)
@@ -99,9 +108,20 @@ def hash_password(password: str) -> str:
         "PASSWORD_HASH_METHOD", "scrypt"))
 
 
+def authenticate(login: object, password: object) -> User:
+    """The user these credentials name (login = username or email); Unauthorized otherwise."""
+    problems = _text_problems(login=login, password=password)
+    if problems:
+        raise ValidationFailed(problems)
+    user = find_by_credentials(login, password)
+    if user is None:
+        raise Unauthorized("Wrong username, email or password.")
+    return user
+
+
 def find_by_credentials(login: object, password: object) -> User | None:
     """The user whose username or email is ``login`` and whose password matches, else None."""
-    if not isinstance(login, str) or not isinstance(password, str) or "\x00" in login:
+    if not isinstance(login, str) or not isinstance(password, str) or text_problem(login):
         return None
     key = login.strip().lower()
     user = db.session.scalar(select(User).where(
@@ -122,10 +142,6 @@ def create_api_token(user: User) -> str:
 def revoke_api_token(token: str) -> None:
     with atomic():
         db.session.execute(delete(ApiToken).where(ApiToken.token_hash == token_digest(token)))
-
-
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass(frozen=True)

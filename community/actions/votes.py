@@ -36,6 +36,7 @@ def cast_vote(actor: User, post_id: int, value: object) -> VoteResult:
     with atomic():
         post = access_post(actor, post_id, for_update=True)  # serializes votes on this post
         _check_may_vote(actor, post, value)
+        reputation.lock_users(post.author_id, actor.id)
         existing = db.session.scalar(
             select(Vote).where(Vote.post_id == post.id, Vote.user_id == actor.id))
         if (existing.value if existing else 0) == value:
@@ -58,7 +59,8 @@ def cast_vote(actor: User, post_id: int, value: object) -> VoteResult:
 
 def _check_may_vote(actor: User, post: Post, value: int) -> None:
     if not can_vote(actor, post):
-        raise Forbidden("You can't vote on your own post.")
+        raise Forbidden("Deleted posts can't be voted on." if post.is_deleted
+                        else "You can't vote on your own post.")
     if value == -1 and not can_downvote(actor):
         raise Forbidden(f"Downvoting needs {privilege('downvote')} reputation; "
                         f"you have {actor.reputation}.")

@@ -83,7 +83,8 @@ class Post(db.Model):
 
     author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="joined", innerjoin=True)
     last_editor: Mapped[User | None] = relationship(foreign_keys=[last_editor_id], lazy="select")
-    tags = relationship("Tag", secondary=post_tags, lazy="selectin", order_by="Tag.name")
+    # Loaded on access; lists eager-load them with selectinload (answers have none).
+    tags = relationship("Tag", secondary=post_tags, lazy="select", order_by="Tag.name")
 
     @property
     def is_question(self) -> bool:
@@ -99,7 +100,7 @@ class Post(db.Model):
 
     @property
     def tag_names(self) -> list[str]:
-        return [tag.name for tag in self.tags]
+        return sorted(tag.name for tag in self.tags)  # the order reads load them in
 
     def __repr__(self) -> str:
         return f"<Post {self.id} {self.post_type}>"

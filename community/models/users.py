@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -44,7 +45,7 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
-    skills = relationship("Tag", secondary=user_skills, lazy="selectin", order_by="Tag.name")
+    skills = relationship("Tag", secondary=user_skills, lazy="select", order_by="Tag.name")
 
     @property
     def name(self) -> str:
@@ -60,6 +61,11 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
+
+
+def token_digest(token: str) -> str:
+    """API tokens are stored as their sha256 digest; the token itself is shown once."""
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class ApiToken(db.Model):

@@ -5,15 +5,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import selectinload
 
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
 from ..models import Post, PostType, Tag, User, Vote, post_tags
 from ..permissions import can_see_deleted, can_view_post
+from ..text.validation import text_problem
 from .paging import Page
 
 THREAD_STATUSES = ("unanswered", "unsolved", "solved")
 THREAD_SORTS = ("active", "newest", "votes")
+
+
+MAX_POST_ID = 2**31 - 1  # posts.id is a 32-bit INTEGER; larger ids can't even be bound on PostgreSQL
+
+
+def is_post_id(value: object) -> bool:
+    """Whether value could be a post's id (an int in the column's range, not a bool)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_POST_ID
 
 
 def get_post(post_id: int, *, for_update: bool = False) -> Post | None:
@@ -25,11 +35,15 @@ def get_post(post_id: int, *, for_update: bool = False) -> Post | None:
 
 def access_post(actor: User | None, post_id: object, *, for_update: bool = False) -> Post:
     """The post if it exists and the actor may see it; NotFound otherwise (never leak it)."""
-    if not isinstance(post_id, int) or isinstance(post_id, bool) or not 0 < post_id < 2**63:
+    if not is_post_id(post_id):
         raise NotFound("No such post.")
     post = get_post(post_id, for_update=for_update)
     if post is None or not can_view_post(actor, post):
         raise NotFound("No such post.")
+    if post.parent_id is not None:  # an answer is as hidden as its deleted question
+        thread = get_post(post.parent_id)
+        if thread is None or not can_view_post(actor, thread):
+            raise NotFound("No such post.")
     return post
 
 
@@ -74,9 +88,10 @@ def check_thread_filter(tag: object = None, status: object = None, sort: object 
     if sort not in (None, "", *THREAD_SORTS):
         raise ValidationFailed({"sort": "must be one of " + ", ".join(THREAD_SORTS)})
     for name, value in (("tag", tag), ("author", author)):
-        if value is not None and (not isinstance(value, str) or len(value) > 200
-                                  or "\x00" in value):
+        if value is not None and (not isinstance(value, str) or len(value) > 200):
             raise ValidationFailed({name: "is not a valid name"})
+        if value is not None and text_problem(value):
+            raise ValidationFailed({name: text_problem(value)})
     return ThreadFilter(tag=tag or None, status=status or None, sort=sort or "active",
                         author=author or None)
 
@@ -112,7 +127,8 @@ def list_threads(actor: User | None, flt: ThreadFilter, page: Page) -> tuple[lis
     stmt = _filtered_threads(actor, flt)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = db.session.scalars(
-        stmt.order_by(*_ORDER[flt.sort]).offset(page.offset).limit(page.per_page))
+        stmt.options(selectinload(Post.tags))
+        .order_by(*_ORDER[flt.sort]).offset(page.offset).limit(page.per_page))
     return list(rows), total
 
 
@@ -127,3 +143,15 @@ def list_tags(prefix: str = "", limit: int = 20) -> list[Tag]:
 
 def get_tag(name: str) -> Tag | None:
     return db.session.scalar(select(Tag).where(Tag.name == name))
+
+
+def list_tags_page(prefix: str, page: Page) -> tuple[list[Tag], int]:
+    """Tags whose name starts with ``prefix``, most used first: one page and the total."""
+    stmt = select(Tag)
+    if prefix:
+        escaped = prefix.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(Tag.name.like(escaped + "%", escape="\\"))
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = db.session.scalars(stmt.order_by(Tag.question_count.desc(), Tag.name)
+                              .offset(page.offset).limit(page.per_page))
+    return list(rows), total

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from ..errors import NotFound
 from ..extensions import db
-from ..models import Post, PostType, ReputationEntry, Tag, User, post_tags
+from ..models import ApiToken, Post, PostType, ReputationEntry, Tag, User, post_tags
+from ..models.users import token_digest
+from ..text.validation import text_problem
 from .paging import Page
 
 
 def get_user_by_username(username: str) -> User | None:
-    if not isinstance(username, str) or len(username) > 30:
+    if not isinstance(username, str) or len(username) > 30 or text_problem(username):
         return None
     return db.session.scalar(select(User).where(User.username_key == username.lower()))
 
@@ -74,7 +77,8 @@ def list_user_posts(user: User, post_type: PostType, page: Page) -> tuple[list[P
     base = select(Post).where(Post.author_id == user.id, Post.post_type == post_type.value,
                               Post.deleted_at.is_(None))
     total = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    rows = db.session.scalars(base.order_by(Post.created_at.desc(), Post.id.desc())
+    rows = db.session.scalars(base.options(selectinload(Post.tags))
+                              .order_by(Post.created_at.desc(), Post.id.desc())
                               .offset(page.offset).limit(page.per_page))
     return list(rows), total
 
@@ -83,3 +87,9 @@ def get_posts_by_id(ids: list[int]) -> dict[int, Post]:
     if not ids:
         return {}
     return {post.id: post for post in db.session.scalars(select(Post).where(Post.id.in_(ids)))}
+
+
+def get_user_by_token(token: str) -> User | None:
+    """The owner of an API token (tokens are stored as sha256 digests)."""
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(token)))
+    return row.user if row is not None else None

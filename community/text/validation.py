@@ -7,6 +7,20 @@ import re
 from ..errors import ValidationFailed
 
 TAG_NAME = re.compile(r"^[a-z0-9][a-z0-9+#.-]{0,34}$")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def text_problem(value: str) -> str | None:
+    """Why a string can't be stored as text on every database (the reason for a 422), or None.
+
+    U+0000 is refused everywhere (PostgreSQL can't store it); so are lone surrogates, which JSON
+    escapes can carry but which are not Unicode text and can't be encoded as UTF-8.
+    """
+    if "\x00" in value:
+        return "must not contain the NUL character (U+0000)"
+    if _LONE_SURROGATE.search(value):
+        return "must be valid Unicode text (it contains a lone surrogate)"
+    return None
 
 
 def check_text(field: str, value: object, *, min_len: int = 0, max_len: int,
@@ -19,8 +33,9 @@ def check_text(field: str, value: object, *, min_len: int = 0, max_len: int,
         return ""
     if not isinstance(value, str):
         raise ValidationFailed({field: "must be a string"})
-    if "\x00" in value:
-        raise ValidationFailed({field: "must not contain the NUL character (U+0000)"})
+    problem = text_problem(value)
+    if problem:
+        raise ValidationFailed({field: problem})
     length = len(value) if value.strip() else 0
     if length < min_len or len(value) > max_len:
         if min_len == 0:
@@ -35,6 +50,9 @@ def check_tag_names(field: str, value: object, *, max_count: int) -> list[str]:
         return []
     if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
         raise ValidationFailed({field: "must be a list of tag names"})
+    problem = next(filter(None, map(text_problem, value)), None)
+    if problem:
+        raise ValidationFailed({field: problem})
     names = list(dict.fromkeys(value))
     bad = [name for name in names if not TAG_NAME.match(name)]
     if bad:

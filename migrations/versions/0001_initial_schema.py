@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0001'
+revision = "0001"
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -90,7 +90,8 @@ def upgrade():
     sa.Column('last_activity_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('deleted_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('deleted_by_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['accepted_answer_id'], ['posts.id'], name=op.f('fk_posts_accepted_answer_id_posts'), ondelete='SET NULL', use_alter=True),
+    # Inline (not use_alter): a self-reference needs no ALTER, and op.create_table never emits one.
+    sa.ForeignKeyConstraint(['accepted_answer_id'], ['posts.id'], name=op.f('fk_posts_accepted_answer_id_posts'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_posts_author_id_users')),
     sa.ForeignKeyConstraint(['deleted_by_id'], ['users.id'], name=op.f('fk_posts_deleted_by_id_users')),
     sa.ForeignKeyConstraint(['last_editor_id'], ['users.id'], name=op.f('fk_posts_last_editor_id_users')),

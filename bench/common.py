@@ -1,0 +1,123 @@
+"""Shared benchmark plumbing: servers in subprocesses, percentiles, result files."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS_DIR = ROOT / "bench" / "results"
+COMMUNITY = Path(sys.executable).with_name("community")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def percentile(values: list[float], pct: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def wait_until_serving(url: str, process: subprocess.Popen, log: Path, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited:\n{log.read_text()[-3000:]}")
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not start")
+
+
+@contextmanager
+def community_server(extra_env: dict[str, str] | None = None):
+    """A migrated scratch SQLite database and `community run` on a free port."""
+    workdir = Path(tempfile.mkdtemp(prefix="community-bench-"))
+    port = free_port()
+    env = {**os.environ, "COMMUNITY_ENV": "production", "COMMUNITY_SECRET_KEY": uuid.uuid4().hex,
+           "COMMUNITY_DATABASE_URL": f"sqlite:///{workdir}/bench.db",
+           "COMMUNITY_SEARCH_DIR": str(workdir / "search"), "COMMUNITY_RATELIMIT_ENABLED": "0",
+           "COMMUNITY_INDEXER": "off", **(extra_env or {})}
+    subprocess.run([str(COMMUNITY), "db", "upgrade"], env=env, check=True, capture_output=True)
+    log = workdir / "server.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen([str(COMMUNITY), "run", "--port", str(port)], env=env,
+                                   stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(f"{base}/api/v1/threads", process, log)
+        yield base, process
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+@contextmanager
+def python_server(script: Path, *args: str):
+    port = free_port()
+    log = Path(tempfile.mkdtemp(prefix="bench-floor-")) / "server.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen([sys.executable, str(script), str(port), *args],
+                                   stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(f"{base}/", process, log)
+        yield base, process
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def machine() -> dict[str, Any]:
+    cpu = "unknown"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
+            "platform": platform.platform(), "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}
+
+
+def write_result(name: str, result: dict[str, Any]) -> Path:
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = RESULTS_DIR / f"{name}.json"
+    path.write_text(json.dumps({"machine": machine(), **result}, indent=2))
+    return path
+
+
+def print_table(headers: list[str], rows: list[list[Any]]) -> None:
+    widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) for i, h in enumerate(headers)]
+    print("  ".join(str(h).ljust(w) for h, w in zip(headers, widths, strict=True)))
+    print("  ".join("-" * w for w in widths))
+    for row in rows:
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))

@@ -1,0 +1,43 @@
+"""The floor: a bare Flask + Flask-SocketIO server in the same async mode as the product.
+
+Usage: python bench/floor_server.py PORT [ASYNC_MODE]. GET / says hello; POST /emit
+{channel, data} emits one `answer_created` envelope to that room; clients `join` rooms.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from flask import Flask, request
+from flask_socketio import SocketIO, join_room
+
+app = Flask(__name__)
+socketio = SocketIO(app, async_mode=sys.argv[2] if len(sys.argv) > 2 else "threading")
+sequence = 0
+
+
+@app.get("/")
+def hello() -> str:
+    return "Hello, World!"
+
+
+@app.post("/emit")
+def emit() -> tuple[dict, int]:
+    global sequence
+    sequence += 1
+    body = request.get_json()
+    envelope = {"id": sequence, "channel": body["channel"], "type": "answer_created",
+                "data": body["data"], "created_at": time.time()}
+    socketio.emit("answer_created", envelope, to=body["channel"])
+    return {"ok": True}, 201
+
+
+@socketio.on("join")
+def on_join(data: dict) -> dict:
+    join_room(data["channel"])
+    return {"ok": True, "channel": data["channel"], "presence": [], "missed": [], "resync": False}
+
+
+if __name__ == "__main__":
+    socketio.run(app, host="127.0.0.1", port=int(sys.argv[1]), allow_unsafe_werkzeug=True)

@@ -1,0 +1,157 @@
+"""Real-time delivery: an answer posted over HTTP → received by N connected Socket.IO clients.
+
+Measured in the same run against the floor (bench/floor_server.py: a bare Flask-SocketIO server
+in the same async mode that emits to a room), with the same asyncio clients, so the ratio is what
+means something on a shared 2-core machine. Also: memory per connected socket on each server.
+
+    python -m bench.realtime [--sizes 100,1000] [--messages 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import requests
+import socketio
+
+from .common import (
+    community_server,
+    percentile,
+    print_table,
+    python_server,
+    rss_mb,
+    write_result,
+)
+
+FLOOR = Path(__file__).with_name("floor_server.py")
+USERS = 50  # distinct people behind the N sockets (presence lists stay realistic)
+
+
+class Fleet:
+    """N asyncio Socket.IO clients joined to one channel, recording arrival times by marker."""
+
+    def __init__(self) -> None:
+        self.clients: list[socketio.AsyncClient] = []
+        self.arrivals: dict[str, list[float]] = {}
+
+    async def connect(self, base: str, channel: str, tokens: list[str], n: int) -> None:
+        async def one(i: int) -> None:
+            client = socketio.AsyncClient(reconnection=False)
+            client.on("answer_created", self._record)
+            await client.connect(base, auth={"token": tokens[i % len(tokens)]} if tokens else None,
+                                 transports=["websocket"], wait_timeout=30)
+            ack = await client.call("join", {"channel": channel}, timeout=30)
+            assert ack["ok"], ack
+            self.clients.append(client)
+
+        for start in range(0, n, 50):  # connect in waves so the accept backlog keeps up
+            await asyncio.gather(*(one(i) for i in range(start, min(n, start + 50))))
+
+    async def _record(self, envelope: dict[str, Any]) -> None:
+        marker = envelope["data"]["body"]
+        self.arrivals.setdefault(marker, []).append(time.perf_counter())
+
+    async def close(self) -> None:
+        await asyncio.gather(*(c.disconnect() for c in self.clients), return_exceptions=True)
+
+
+async def _measure(fleet: Fleet, n: int, messages: int, send: Callable[[str], None]) -> dict[str, Any]:
+    latencies, missed = [], 0
+    for k in range(messages):
+        marker = f"bench message {k} {time.time_ns()}"
+        started = time.perf_counter()
+        await asyncio.to_thread(send, marker)
+        deadline = time.perf_counter() + 10
+        while len(fleet.arrivals.get(marker, [])) < n and time.perf_counter() < deadline:
+            await asyncio.sleep(0.005)
+        arrived = fleet.arrivals.get(marker, [])
+        missed += n - len(arrived)
+        latencies += [(t - started) * 1000 for t in arrived]
+        await asyncio.sleep(0.1)
+    return {"p50_ms": round(percentile(latencies, 50), 2), "p99_ms": round(percentile(latencies, 99), 2),
+            "deliveries": len(latencies), "missed": missed}
+
+
+def _community_setup(base: str) -> tuple[list[str], int, Any]:
+    session = requests.Session()
+    tokens = []
+    for i in range(USERS):
+        name = f"bench{i}"
+        session.post(f"{base}/api/v1/auth/register", json={
+            "username": name, "email": f"{name}@example.com", "password": "bench-password"})
+        tokens.append(session.post(f"{base}/api/v1/auth/tokens", json={
+            "login": name, "password": "bench-password"}).json()["token"])
+    headers = {"Authorization": f"Bearer {tokens[0]}"}
+    thread = session.post(f"{base}/api/v1/threads", headers=headers, json={
+        "title": "Benchmark thread for live answers", "body": "Measuring delivery."}).json()
+    poster = {"Authorization": f"Bearer {tokens[1]}"}
+
+    def send(marker: str) -> None:
+        reply = session.post(f"{base}/api/v1/threads/{thread['id']}/answers", headers=poster,
+                             json={"body": marker})
+        assert reply.status_code == 201, reply.text
+
+    return tokens, thread["id"], send
+
+
+async def _run_one(base: str, pid: int, channel: str, tokens: list[str], n: int, messages: int,
+                   send: Callable[[str], None]) -> dict[str, Any]:
+    fleet = Fleet()
+    before = rss_mb(pid)
+    await fleet.connect(base, channel, tokens, n)
+    await asyncio.sleep(1.0)
+    per_socket_kb = (rss_mb(pid) - before) * 1024 / n
+    try:
+        result = await _measure(fleet, n, messages, send)
+    finally:
+        await fleet.close()
+    return {**result, "rss_per_socket_kb": round(per_socket_kb, 1)}
+
+
+def run(sizes: list[int], messages: int) -> dict[str, Any]:
+    rows = {}
+    with community_server() as (base, process), python_server(FLOOR) as (floor, floor_proc):
+        tokens, thread_id, send = _community_setup(base)
+        floor_session = requests.Session()
+
+        def floor_send(marker: str) -> None:
+            floor_session.post(f"{floor}/emit", json={"channel": "thread:1", "data": {"body": marker}})
+
+        for n in sizes:
+            product = asyncio.run(_run_one(base, process.pid, f"thread:{thread_id}", tokens, n,
+                                           messages, send))
+            bare = asyncio.run(_run_one(floor, floor_proc.pid, "thread:1", [], n, messages,
+                                        floor_send))
+            rows[n] = {"community": product, "floor": bare,
+                       "p50_ratio": round(product["p50_ms"] / bare["p50_ms"], 2),
+                       "p99_ratio": round(product["p99_ms"] / bare["p99_ms"], 2)}
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,1000")
+    parser.add_argument("--messages", type=int, default=20)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    rows = run(sizes, args.messages)
+    path = write_result("realtime", {"async_mode": "threading", "messages": args.messages,
+                                     "sizes": rows})
+    print_table(
+        ["clients", "community p50", "p99", "floor p50", "p99", "p50 ratio", "p99 ratio", "missed",
+         "KB/socket (community, floor)"],
+        [[n, r["community"]["p50_ms"], r["community"]["p99_ms"], r["floor"]["p50_ms"],
+          r["floor"]["p99_ms"], r["p50_ratio"], r["p99_ratio"],
+          r["community"]["missed"] + r["floor"]["missed"],
+          f'{r["community"]["rss_per_socket_kb"]}, {r["floor"]["rss_per_socket_kb"]}']
+         for n, r in rows.items()])
+    print(f"\nwritten to {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+"""A small demo community, created through the actions so every counter and event is real."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .actions import answers as answer_actions
+from .actions import threads as thread_actions
+from .actions import users as user_actions
+from .actions import votes as vote_actions
+from .models import Role, User
+from .queries.users import get_user_by_username
+
+DEMO_PASSWORD = "demo-password"
+
+DEMO_USERS = [
+    {"username": "priya", "display_name": "Priya Raman", "role": "member",
+     "department": "Sales", "job_role": "Account Executive", "skills": ["sales-training", "crm"]},
+    {"username": "marcus", "display_name": "Marcus Chen", "role": "member",
+     "department": "Finance", "job_role": "Financial Analyst", "skills": ["excel", "reporting"]},
+    {"username": "sofia", "display_name": "Sofia Alvarez", "role": "moderator",
+     "department": "Learning & Development", "job_role": "Learning Designer",
+     "skills": ["onboarding", "simulation"]},
+    {"username": "tom", "display_name": "Tom Okafor", "role": "member",
+     "department": "Customer Success", "job_role": "Support Lead", "skills": ["simulation"]},
+    {"username": "admin", "display_name": "Site Admin", "role": "admin",
+     "department": "IT", "job_role": "Administrator", "skills": []},
+]
+
+# (asker, title, body, tags, [(answerer, body, [voters], accepted)], [question voters])
+DEMO_THREADS = [
+    ("tom", "Negotiation simulation: the buyer walks out at round 3 every time",
+     "I'm on the **Advanced Negotiation** simulation (module 4). Whatever I offer in round 3, "
+     "the virtual buyer ends the meeting.\n\nWhat I tried:\n\n1. Holding my price and adding "
+     "free onboarding\n2. A 10% discount\n3. Asking about their budget first\n\nIs there a "
+     "trick to this round?",
+     ["simulation", "sales-training"],
+     [("priya", "Round 3 scores you on *discovery*, not on price. Before making any offer, ask "
+       "at least two open questions about their timeline and who else decides. The buyer only "
+       "walks out when you make an offer without having uncovered the **decision process**."
+       "\n\nThe debrief screen shows this under \"Missed cues\" if you scroll down.",
+       ["tom", "marcus", "sofia"], True),
+      ("marcus", "Same thing happened to me. Offering a discount early makes it worse: the "
+       "simulation reads it as low confidence.", ["tom"], False)],
+     ["priya", "sofia"]),
+    ("marcus", "VLOOKUP returns #N/A in the pricing sheet even though the SKU is there",
+     "In the Q3 pricing workbook, `=VLOOKUP(A2, Prices!A:D, 4, FALSE)` gives `#N/A` for SKUs "
+     "I can see in the Prices tab. Copy-pasting the SKU into the cell fixes it for that row.",
+     ["excel"],
+     [("sofia", "Those SKUs are stored as numbers in one sheet and as text in the other. "
+       "Either convert the column (Data → Text to Columns → Finish) or coerce in the formula:"
+       "\n\n```\n=VLOOKUP(TEXT(A2,\"0\"), Prices!A:D, 4, FALSE)\n```\n\nOn newer Excel, "
+       "`XLOOKUP` with the same fix is easier to read.", ["marcus", "priya"], True)],
+     ["sofia"]),
+    ("priya", "Where do I find the onboarding checklist for new sales hires?",
+     "I'm buddying a new colleague next week. The onboarding page mentions a checklist with "
+     "system access requests, but the link is broken. Does anyone have the current one?",
+     ["onboarding", "sales-training"],
+     [("sofia", "It moved to the L&D space: **Learning → New hire → Sales week 1**. It has the "
+       "CRM, phone and expense tool requests. I've asked IT to fix the old link.",
+       ["priya"], False)],
+     []),
+    ("tom", "Customer escalation role-play: how is the empathy score calculated?",
+     "My empathy score in the escalation role-play stays at 2/5 although I apologise in every "
+     "reply. What does the scoring look for?",
+     ["simulation", "customer-success"], [], ["marcus"]),
+    ("marcus", "Pivot table refresh loses my custom number formats",
+     "Every time I refresh the monthly revenue pivot, the currency format on the values "
+     "resets. Is there a setting to keep it?",
+     ["excel", "reporting"], [], []),
+]
+
+
+def _ensure_user(spec: dict) -> User:
+    user = get_user_by_username(spec["username"])
+    if user is not None:
+        return user
+    user = user_actions.do_create_user(user_actions.Registration(
+        username=spec["username"], email=f"{spec['username']}@demo.example.com",
+        password=DEMO_PASSWORD, display_name=spec["display_name"]), Role(spec["role"]))
+    return user_actions.update_profile(user, user_actions.ProfileChanges(
+        department=spec["department"], job_role=spec["job_role"], skills=spec["skills"]))
+
+
+def seed_demo(progress: Callable[[str], None] = lambda _msg: None) -> bool:
+    """Create the demo users and threads once; returns False when they already exist."""
+    if get_user_by_username(DEMO_USERS[0]["username"]) is not None:
+        return False
+    people = {spec["username"]: _ensure_user(spec) for spec in DEMO_USERS}
+    progress(f"{len(people)} users")
+    for asker, title, body, tags, answers, question_voters in DEMO_THREADS:
+        thread = thread_actions.ask_question(
+            people[asker], thread_actions.QuestionDraft(title=title, body=body, tags=tags))
+        for voter in question_voters:
+            vote_actions.cast_vote(people[voter], thread.id, 1)
+        for answerer, answer_body, voters, accepted in answers:
+            answer = answer_actions.post_answer(people[answerer], thread.id, answer_body)
+            for voter in voters:
+                if voter != answerer:
+                    vote_actions.cast_vote(people[voter], answer.id, 1)
+            if accepted:
+                answer_actions.accept_answer(people[asker], thread.id, answer.id)
+    progress(f"{len(DEMO_THREADS)} questions with answers, votes and accepted answers")
+    return True
