@@ -58,7 +58,8 @@ def _load_config(app: Flask, config: dict[str, Any] | type | None) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from . import db as unit_of_work
-    from .extensions import csrf, db, limiter, migrate, socketio
+    from .extensions import csrf, db, limiter, migrate
+    from .realtime.transport import create_socketio
     from .web import auth as web_auth
 
     db.init_app(app)
@@ -67,15 +68,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     web_auth.init_app(app)
-    socketio.init_app(
-        app,
-        async_mode=app.config["ASYNC_MODE"],
-        message_queue=app.config["REDIS_URL"] or None,
-        channel=app.config["REDIS_PREFIX"] + "socketio",
-        cors_allowed_origins=[o.strip() for o in app.config["ALLOWED_ORIGINS"].split(",")
-                              if o.strip()] or None,
-        max_http_buffer_size=256 * 1024,
-    )
+    create_socketio(app)
     from . import sockets
 
     sockets.init_app(app)
@@ -83,11 +76,12 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .cli import bp as cli_bp
-    from .web import accounts, api, errors, forum, templating
+    from .web import accounts, api, errors, forum, notifications, templating
 
     templating.init_app(app)
     errors.init_app(app)
     api.init_app(app)
     accounts.init_app(app)
     forum.init_app(app)
+    notifications.init_app(app)
     app.register_blueprint(cli_bp)

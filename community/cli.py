@@ -34,9 +34,10 @@ def main() -> None:
 @click.option("--debug/--no-debug", default=False)
 def run_command(host: str, port: int, debug: bool) -> None:
     """Serve HTTP and Socket.IO in the configured async mode."""
-    from .extensions import socketio
+    from .realtime.transport import socketio_of
 
     app = current_app._get_current_object()
+    socketio = socketio_of(app)
     # Flask's CLI sets this to stop app.run() inside commands; serving is this command's job.
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
     click.echo(f" * Community on http://{host}:{port}/ (async mode: {socketio.async_mode})")

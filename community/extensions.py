@@ -1,10 +1,13 @@
-"""Every Flask extension object, created unbound and initialised in create_app()."""
+"""Every Flask extension object, created unbound and initialised in create_app().
+
+Socket.IO is the exception: Flask-SocketIO binds one server per SocketIO object, so each app gets
+its own (community/realtime/transport.py); tests and benchmarks run several apps in one process.
+"""
 
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
-from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
@@ -28,5 +31,4 @@ db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-socketio = SocketIO()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

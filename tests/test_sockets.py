@@ -6,7 +6,6 @@ import time
 
 import pytest
 
-from community.extensions import socketio
 from community.realtime.hub import hub_for
 from tests.factories import accept, make_answer, make_thread, make_user, vote
 from tests.support import ApiClient
@@ -14,7 +13,7 @@ from tests.support import ApiClient
 
 def connect(app, user=None, **kwargs):
     auth = {"token": ApiClient(app).as_user(user).token} if user is not None else None
-    return socketio.test_client(app, auth=auth, **kwargs)
+    return app.extensions["socketio"].test_client(app, auth=auth, **kwargs)
 
 
 def received(client, name=None):
@@ -44,7 +43,7 @@ def test_unauthenticated_connection_is_refused(app):
 
 
 def test_bad_token_is_refused(app):
-    client = socketio.test_client(app, auth={"token": "not-a-token"})
+    client = app.extensions["socketio"].test_client(app, auth={"token": "not-a-token"})
     assert not client.is_connected()
 
 
@@ -52,7 +51,7 @@ def test_session_cookie_connects_a_logged_in_browser(app, client, people):
     from tests.support import AuthActions
 
     AuthActions(client).login("asker")
-    sock = socketio.test_client(app, flask_test_client=client)
+    sock = app.extensions["socketio"].test_client(app, flask_test_client=client)
     assert sock.is_connected()
     ack = sock.emit("join", {"channel": f"user:{people[0].id}"}, callback=True)
     assert ack["ok"] is True

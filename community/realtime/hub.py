@@ -15,11 +15,12 @@ import time
 from typing import Any
 
 from flask import Flask
+from flask_socketio import SocketIO
 
-from ..extensions import socketio
 from ..models.base import utcnow
 from ..payloads import iso
 from .presence import STALE_AFTER, PresenceStore, make_presence_store
+from .transport import socketio_of
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +35,9 @@ def ephemeral(channel: str, type_: str, data: dict[str, Any]) -> dict[str, Any]:
 
 
 class Hub:
-    def __init__(self, presence: PresenceStore) -> None:
+    def __init__(self, presence: PresenceStore, socketio: SocketIO) -> None:
         self.presence = presence
+        self.socketio = socketio
         self._lock = threading.Lock()
         self._users: dict[str, dict[str, Any]] = {}  # sid -> user payload
         self._channels: dict[str, set[str]] = {}  # sid -> presence channels joined
@@ -111,7 +113,7 @@ class Hub:
             self._emit_typing(channel, user, state, skip_sid=sid)
 
     def _emit_typing(self, channel: str, user: dict[str, Any], state: bool, *, skip_sid: str) -> None:
-        socketio.emit("typing", ephemeral(channel, "typing", {"user": user, "state": state}),
+        self.socketio.emit("typing", ephemeral(channel, "typing", {"user": user, "state": state}),
                       to=channel, skip_sid=skip_sid)
 
     # -- the background loop -------------------------------------------------------------
@@ -124,11 +126,11 @@ class Hub:
             if self._loop_started:
                 return
             self._loop_started = True
-        socketio.start_background_task(self._run)
+        self.socketio.start_background_task(self._run)
 
     def _run(self) -> None:
         while True:
-            socketio.sleep(PRESENCE_INTERVAL)
+            self.socketio.sleep(PRESENCE_INTERVAL)
             try:
                 self.tick()
             except Exception:  # the loop must survive a Redis hiccup
@@ -151,7 +153,7 @@ class Hub:
             entries = [(channel, sid, self._users[sid]) for sid, channels in self._channels.items()
                        for channel in channels] if refresh else []
         for channel in dirty:
-            socketio.emit("presence", ephemeral(channel, "presence",
+            self.socketio.emit("presence", ephemeral(channel, "presence",
                                                 {"users": self.presence.users(channel)}), to=channel)
         for channel, sid, user in expired_users:
             if user is not None:
@@ -163,7 +165,8 @@ class Hub:
 
 def init_app(app: Flask) -> None:
     prefix = app.config.get("REDIS_PREFIX", "community:")
-    app.extensions["community_hub"] = Hub(make_presence_store(app.config["REDIS_URL"], prefix))
+    app.extensions["community_hub"] = Hub(make_presence_store(app.config["REDIS_URL"], prefix),
+                                          socketio_of(app))
 
 
 def hub_for(app: Flask) -> Hub:

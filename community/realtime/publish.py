@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from ..extensions import socketio
+from .transport import socketio_of
 
 log = logging.getLogger(__name__)
 
@@ -17,4 +17,4 @@ def publish_envelopes(envelopes: list[dict[str, Any]]) -> None:
 
 def publish_envelope(env: dict[str, Any]) -> None:
     """Emit one stored event; its Socket.IO event name is its type."""
-    socketio.emit(env["type"], env, to=env["channel"])
+    socketio_of().emit(env["type"], env, to=env["channel"])

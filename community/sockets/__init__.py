@@ -6,10 +6,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the handlers on the Socket.IO server that socketio.init_app(app) just built."""
-    from ..extensions import socketio
+    """Register the handlers on the app's Socket.IO server."""
     from ..realtime import hub
+    from ..realtime.transport import socketio_of
     from .live import LiveNamespace
 
     hub.init_app(app)
-    socketio.on_namespace(LiveNamespace("/"))
+    socketio_of(app).on_namespace(LiveNamespace("/"))
