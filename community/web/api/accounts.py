@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import jsonify
 from flask_login import current_user, login_required
-from flask_smorest import Blueprint
 
 from ...actions import users as user_actions
 from ...errors import Unauthorized
@@ -13,9 +12,10 @@ from ...queries.notifications import count_unread
 from ...queries.paging import parse_page
 from ...queries.users import access_user, list_reputation, user_stats
 from ..auth import bearer_token
+from .blueprint import ApiBlueprint
 from .schemas import PageArgs, ProfileIn, RegisterIn, TokenIn
 
-bp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Accounts and users")
+bp = ApiBlueprint("auth", __name__, url_prefix="/api/v1", description="Accounts and users")
 
 
 @bp.post("/auth/register")

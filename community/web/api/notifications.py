@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from flask_login import current_user, login_required
-from flask_smorest import Blueprint
 
 from ...actions import notifications as notification_actions
 from ...payloads import notification_payload, page_payload
 from ...queries.notifications import count_unread, list_notifications
 from ...queries.paging import parse_page
+from .blueprint import ApiBlueprint
 from .schemas import NotificationListArgs, NotificationsReadIn
 
-bp = Blueprint("notifications", __name__, url_prefix="/api/v1", description="Notifications")
+bp = ApiBlueprint("notifications_api", __name__, url_prefix="/api/v1", description="Notifications")
 
 
 @bp.get("/notifications")

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from flask_login import current_user, login_required
-from flask_smorest import Blueprint
 
 from ...actions import answers as answer_actions
 from ...actions import votes as vote_actions
 from ...payloads import answer_payload, thread_payload
 from ...queries.threads import get_post
+from .blueprint import ApiBlueprint
 from .schemas import BodyPatch, VoteIn
 
-bp = Blueprint("posts", __name__, url_prefix="/api/v1", description="Votes, edits, deletes")
+bp = ApiBlueprint("posts", __name__, url_prefix="/api/v1", description="Votes, edits, deletes")
 
 
 @bp.patch("/posts/<int:post_id>")

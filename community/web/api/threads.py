@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_login import current_user, login_required
-from flask_smorest import Blueprint
 
 from ...actions import answers as answer_actions
 from ...actions import threads as thread_actions
@@ -15,6 +14,7 @@ from ...realtime import channels
 from ...realtime.events import envelope
 from ...text.markdown import render_markdown
 from ...text.validation import check_text
+from .blueprint import ApiBlueprint
 from .schemas import (
     AcceptIn,
     AnswerIn,
@@ -26,7 +26,7 @@ from .schemas import (
     ThreadPatch,
 )
 
-bp = Blueprint("threads", __name__, url_prefix="/api/v1", description="Questions and answers")
+bp = ApiBlueprint("threads", __name__, url_prefix="/api/v1", description="Questions and answers")
 
 
 def full_thread(thread) -> dict:
