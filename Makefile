@@ -6,13 +6,13 @@ STAMP := $(VENV)/.installed
 VENDOR := static/vendor/socket.io.esm.min.js
 DEV_ENV := COMMUNITY_ENV=development
 
-.PHONY: run test install assets migrate seed lint clean
+.PHONY: run test install assets migrate seed lint bench clean
 
 run: install assets migrate seed ## install, build assets, migrate, load demo data, serve on :5000
 	$(DEV_ENV) $(BIN)/community run --host 127.0.0.1 --port 5000
 
 test: install assets ## the whole test suite (SQLite; PostgreSQL/Redis/Chromium when configured)
-	$(BIN)/ruff check community tests wsgi.py
+	$(BIN)/ruff check community tests bench wsgi.py
 	$(BIN)/python -m pytest -q
 
 install: $(STAMP)
@@ -37,8 +37,11 @@ migrate: install
 seed: install
 	$(DEV_ENV) $(BIN)/community seed-demo
 
+bench: install assets ## benchmarks (a few minutes); results in bench/results/, summary in bench/RESULTS.md
+	$(BIN)/python -m bench.realtime
+
 lint: install
-	$(BIN)/ruff check community tests wsgi.py
+	$(BIN)/ruff check community tests bench wsgi.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache

@@ -17,7 +17,7 @@ _SPACE = re.compile(r"\s+")
 def text_of(response: TestResponse) -> str:
     """The visible text of a page, tags removed and whitespace collapsed."""
     body = response.get_data(as_text=True)
-    body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
+    body = re.sub(r"<(script|style|template)\b.*?</\1>", " ", body, flags=re.S)  # never shown
     return _SPACE.sub(" ", html.unescape(_TAGS.sub(" ", body))).strip()
 
 

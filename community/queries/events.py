@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Event
@@ -17,3 +17,8 @@ def events_after(channel: str, after: int, limit: int = CATCH_UP_LIMIT) -> list[
     return list(db.session.scalars(
         select(Event).where(Event.channel == channel, Event.id > after)
         .order_by(Event.id).limit(limit)))
+
+
+def last_event_id(channel: str) -> int:
+    """The newest event id of a channel (0 when it has none): where a page's live view starts."""
+    return db.session.scalar(select(func.max(Event.id)).where(Event.channel == channel)) or 0

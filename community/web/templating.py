@@ -16,6 +16,9 @@ from flask_login import current_user
 from .. import permissions
 from ..models import Post, User
 from ..payloads import iso
+from ..queries.events import last_event_id
+from ..queries.notifications import count_unread
+from ..realtime import channels
 from .urls import post_href, thread_href
 
 
@@ -85,7 +88,16 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{count:,} {word}"
 
 
+def live_context() -> dict[str, Any]:
+    """What every page needs to go live: the viewer's channel cursor and unread count."""
+    if not current_user.is_authenticated:
+        return {}
+    return {"user_channel_last_id": last_event_id(channels.user(current_user.id)),
+            "unread_notifications": count_unread(current_user)}
+
+
 def init_app(app: Flask) -> None:
+    app.context_processor(live_context)
     app.jinja_env.globals.update(
         can_ask=can_ask, can_answer=can_answer, can_edit=can_edit, can_delete=can_delete,
         can_accept=can_accept, can_see_deleted=can_see_deleted, url_with=url_with,

@@ -2,7 +2,7 @@
 import { apiRequest } from "./api.js";
 import { showToast } from "./toast.js";
 
-function markAnswer(article, accepted) {
+export function markAnswer(article, accepted) {
   article.classList.toggle("is-accepted", accepted);
   const mark = article.querySelector("[data-accepted-mark]");
   if (mark) mark.hidden = !accepted;
@@ -45,13 +45,17 @@ async function submitAccept(form, threadElement) {
   }
 }
 
+export function enhanceAcceptForm(form, threadElement) {
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (form.getAttribute("aria-busy") !== "true") submitAccept(form, threadElement);
+  });
+}
+
 export function enhanceAcceptForms(root) {
   const threadElement = root.querySelector("[data-thread-id]");
   if (!threadElement) return;
   for (const form of threadElement.querySelectorAll("form[data-accept-form]")) {
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      if (form.getAttribute("aria-busy") !== "true") submitAccept(form, threadElement);
-    });
+    enhanceAcceptForm(form, threadElement);
   }
 }

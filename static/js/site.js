@@ -1,6 +1,7 @@
 // Progressive enhancement for the server-rendered pages. Every page works without it.
 import { enhanceAcceptForms } from "./accept.js";
 import { enhanceMenus } from "./menu.js";
+import { enhanceNotificationLinks } from "./notifications.js";
 import { enhanceMarkdownPreviews } from "./preview.js";
 import { enhanceTagInputs } from "./tags.js";
 import { enhanceRelativeTimes } from "./time.js";
@@ -13,3 +14,4 @@ enhanceVoteForms(document);
 enhanceAcceptForms(document);
 enhanceMarkdownPreviews(document);
 enhanceTagInputs(document);
+enhanceNotificationLinks(document);

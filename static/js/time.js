@@ -20,7 +20,7 @@ export function relativeTime(date, now = Date.now()) {
   return "just now";
 }
 
-function refresh(root) {
+export function refresh(root) {
   for (const element of root.querySelectorAll("time[data-relative]")) {
     const date = new Date(element.getAttribute("datetime"));
     if (!Number.isNaN(date.getTime())) element.textContent = relativeTime(date);

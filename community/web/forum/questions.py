@@ -15,10 +15,13 @@ from ...errors import Forbidden, ValidationFailed
 from ...models import Post
 from ...permissions import can_edit_post
 from ...queries import threads as thread_queries
+from ...queries.events import last_event_id
 from ...queries.paging import Page, parse_page
+from ...realtime import channels
 from ..forms import form_refused, form_text, refusal_page, render_form, split_tags
 from ..urls import thread_href, thread_slug
 from .blueprint import bp
+from .live import answer_stand_in
 
 POPULAR_TAGS = 12
 
@@ -54,7 +57,8 @@ def render_thread(thread: Post, status: int = 200, *, answer_values: Mapping[str
     votes = thread_queries.my_votes(current_user, [thread.id, *(a.id for a in answers)])
     page = render_template("forum/thread.html", thread=thread, answers=answers, my_votes=votes,
                            values=answer_values or {}, errors=answer_errors or {},
-                           form_message=None)
+                           form_message=None, answer_template=answer_stand_in(thread),
+                           last_event_id=last_event_id(channels.thread(thread.id)))
     return page, status
 
 
@@ -68,7 +72,8 @@ def editable_thread(thread_id: int) -> Post:
 @bp.get("/")
 def index() -> ResponseReturnValue:
     return render_template("forum/questions.html", listing=load_listing(request.args), tag=None,
-                           popular_tags=thread_queries.list_tags(limit=POPULAR_TAGS))
+                           popular_tags=thread_queries.list_tags(limit=POPULAR_TAGS),
+                           threads_last_event_id=last_event_id(channels.THREADS))
 
 
 @bp.route("/questions/ask", methods=["GET", "POST"])

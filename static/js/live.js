@@ -1,0 +1,364 @@
+// Live updates over Socket.IO for logged-in users (the server refuses anonymous sockets):
+// new answers, edits, deletions, votes and acceptance on a thread; who is viewing and who is
+// typing; new questions on the list; notifications in the header bell. After a reconnect each
+// channel is joined again with the last event id seen, so nothing is missed and nothing repeats.
+// Every page works without this script.
+import { io } from "/static/vendor/socket.io.esm.min.js";
+import { enhanceAcceptForm, markAnswer } from "./accept.js";
+import { showToast } from "./toast.js";
+import { refresh as refreshTimes } from "./time.js";
+import { enhanceVoteForms } from "./votes.js";
+
+const TYPING_SHOW_MS = 10000;   // hide someone's "typing" if it is not refreshed in this time
+const TYPING_REFRESH_MS = 3000; // while typing, say so again this often
+const TYPING_IDLE_MS = 4000;    // stop saying so after this long without a keystroke
+
+const viewerId = Number(document.body.dataset.userId);
+
+// A channel's cursor. Live events that arrive while a join is in flight wait in `pending`, so
+// the join's `missed` list (older) is applied first and the order is kept.
+class Channel {
+  constructor(name, lastId, handler) {
+    this.name = name;
+    this.lastId = lastId;
+    this.handler = handler;
+    this.joining = false;
+    this.pending = [];
+  }
+
+  deliver(envelope) {
+    if (envelope.id === null) {
+      this.handler(envelope);  // presence and typing are not stored and have no id
+    } else if (this.joining) {
+      this.pending.push(envelope);
+    } else if (envelope.id > this.lastId) {
+      this.lastId = envelope.id;
+      this.handler(envelope);
+    }
+  }
+
+  joined(ack) {
+    this.joining = false;
+    const queued = [...ack.missed, ...this.pending];
+    this.pending = [];
+    for (const envelope of queued) this.deliver(envelope);
+  }
+}
+
+// --- the thread page -------------------------------------------------------------------
+
+function answerFromTemplate(threadElement, answer) {
+  const template = document.getElementById("answer-template");
+  if (!template) return null;
+  const placeholder = template.dataset.placeholderId;
+  const holder = document.createElement("div");
+  holder.innerHTML = template.innerHTML.replaceAll(placeholder, String(answer.id));
+  const article = holder.querySelector("article");
+  fillAnswer(article, answer);
+  enhanceVoteForms(article);
+  const acceptForm = article.querySelector("form[data-accept-form]");
+  if (acceptForm) enhanceAcceptForm(acceptForm, threadElement);
+  return article;
+}
+
+function fillAnswer(article, answer) {
+  article.setAttribute("aria-label", `Answer by ${answer.author.display_name}`);
+  article.querySelector(".post-body").innerHTML = answer.body_html;  // sanitized by the server
+  article.querySelector("[data-score]").textContent = String(answer.score);
+  const signature = article.querySelector(".signature");
+  const link = signature.querySelector(".user-link");
+  link.textContent = answer.author.display_name;
+  link.href = answer.author.url;
+  signature.querySelector("img.avatar").src = answer.author.avatar_url;
+  signature.querySelector(".rep").textContent = answer.author.reputation.toLocaleString();
+  const role = signature.querySelector(".signature-role");
+  const roleText = [answer.author.job_role, answer.author.department].filter(Boolean).join(", ");
+  if (roleText) role.textContent = roleText; else role.remove();
+  const time = signature.querySelector("time");
+  time.setAttribute("datetime", answer.created_at);
+  time.title = answer.created_at;
+  if (answer.author.id === viewerId) {
+    for (const button of article.querySelectorAll(".vote-button")) button.disabled = true;
+  }
+  refreshTimes(article);
+}
+
+function setAnswerCount(threadElement, delta) {
+  const heading = threadElement.querySelector("#answers-heading");
+  if (!heading) return;
+  const count = Math.max(0, (parseInt(heading.textContent, 10) || 0) + delta);
+  heading.textContent = `${count} ${count === 1 ? "answer" : "answers"}`;
+  threadElement.querySelector(".no-answers")?.remove();
+}
+
+class NewAnswersBanner {
+  constructor(threadElement) {
+    this.button = threadElement.querySelector("[data-new-answers]");
+    this.unseen = [];
+    this.button?.addEventListener("click", () => this.jump());
+    window.addEventListener("scroll", () => this.forgetVisible(), { passive: true });
+  }
+
+  add(article) {
+    article.classList.add("is-new");
+    setTimeout(() => article.classList.remove("is-new"), 4000);
+    if (isVisible(article)) return;
+    this.unseen.push(article);
+    this.render();
+  }
+
+  forgetVisible() {
+    const before = this.unseen.length;
+    this.unseen = this.unseen.filter((article) => article.isConnected && !isVisible(article));
+    if (this.unseen.length !== before) this.render();
+  }
+
+  render() {
+    if (!this.button) return;
+    const count = this.unseen.length;
+    this.button.hidden = count === 0;
+    this.button.textContent = count === 1 ? "1 new answer ↓" : `${count} new answers ↓`;
+  }
+
+  jump() {
+    const first = this.unseen[0];
+    this.unseen = [];
+    this.render();
+    if (!first) return;
+    first.scrollIntoView({ behavior: "smooth", block: "start" });
+    first.setAttribute("tabindex", "-1");
+    first.focus({ preventScroll: true });
+  }
+}
+
+function isVisible(element) {
+  const box = element.getBoundingClientRect();
+  return box.top < window.innerHeight && box.bottom > 0;
+}
+
+class TypingIndicator {
+  constructor(element) {
+    this.element = element;
+    this.typists = new Map();  // user id -> {name, timer}
+  }
+
+  update(user, state) {
+    const known = this.typists.get(user.id);
+    if (known) clearTimeout(known.timer);
+    if (state) {
+      const timer = setTimeout(() => this.update(user, false), TYPING_SHOW_MS);
+      this.typists.set(user.id, { name: user.display_name, timer });
+    } else {
+      this.typists.delete(user.id);
+    }
+    this.render();
+  }
+
+  render() {
+    if (!this.element) return;
+    const names = [...this.typists.values()].map((t) => t.name);
+    if (names.length === 0) this.element.textContent = "";
+    else if (names.length === 1) this.element.textContent = `${names[0]} is writing an answer…`;
+    else if (names.length === 2) this.element.textContent = `${names[0]} and ${names[1]} are writing answers…`;
+    else this.element.textContent = `${names.length} people are writing answers…`;
+  }
+}
+
+function renderPresence(list, users) {
+  list.replaceChildren(...users.map((user) => {
+    const item = document.createElement("li");
+    const image = document.createElement("img");
+    image.className = "avatar";
+    image.src = user.avatar_url;
+    image.alt = user.display_name;
+    image.title = user.display_name;
+    image.width = 28;
+    image.height = 28;
+    item.append(image);
+    return item;
+  }));
+}
+
+function threadHandlers(threadElement, typing) {
+  const list = threadElement.querySelector("[data-answer-list]");
+  const banner = new NewAnswersBanner(threadElement);
+  const presence = threadElement.querySelector("[data-presence]");
+  const notice = threadElement.querySelector("[data-thread-notice]");
+  const findAnswer = (id) => list.querySelector(`article[data-answer-id="${id}"]`);
+  return {
+    answer_created({ data }) {
+      if (findAnswer(data.id)) return;
+      const article = answerFromTemplate(threadElement, data);
+      if (!article) return;
+      list.append(article);
+      setAnswerCount(threadElement, +1);
+      typing.update(data.author, false);
+      banner.add(article);
+    },
+    answer_updated({ data }) {
+      const article = findAnswer(data.id);
+      if (!article) return;
+      article.querySelector(".post-body").innerHTML = data.body_html;  // sanitized by the server
+      article.classList.add("is-new");
+      setTimeout(() => article.classList.remove("is-new"), 4000);
+    },
+    thread_updated({ data }) {
+      threadElement.querySelector(".thread-head h1").firstChild.textContent = `${data.title} `;
+      threadElement.querySelector("#question .post-body").innerHTML = data.body_html;
+      if (data.deleted && notice) {
+        notice.hidden = false;
+        notice.textContent = "This question was deleted.";
+      }
+    },
+    post_deleted({ data }) {
+      const article = findAnswer(data.post_id);
+      if (!article) return;
+      article.remove();
+      setAnswerCount(threadElement, -1);
+    },
+    vote_changed({ data }) {
+      const form = threadElement.querySelector(`form[data-post-id="${data.post_id}"]`);
+      const score = form?.querySelector("[data-score]");
+      if (score) score.textContent = String(data.score);
+    },
+    answer_accepted({ data }) {
+      threadElement.dataset.acceptedAnswerId = data.answer_id ?? "";
+      for (const article of list.querySelectorAll("article[data-answer-id]")) {
+        markAnswer(article, Number(article.dataset.answerId) === data.answer_id);
+      }
+      const accepted = data.answer_id === null ? null : findAnswer(data.answer_id);
+      if (accepted) list.prepend(accepted);
+    },
+    presence({ data }) {
+      if (presence) renderPresence(presence, data.users);
+    },
+    typing({ data }) {
+      if (data.user.id !== viewerId) typing.update(data.user, data.state);
+    },
+  };
+}
+
+// Tell the thread that the viewer is typing an answer, and when they stop.
+function announceTyping(socket, channel, textarea) {
+  let typing = false;
+  let lastSent = 0;
+  let idleTimer = null;
+  const send = (state) => {
+    typing = state;
+    lastSent = Date.now();
+    socket.emit("typing", { channel, state });
+  };
+  textarea.addEventListener("input", () => {
+    if (!socket.connected) return;
+    if (!typing || Date.now() - lastSent > TYPING_REFRESH_MS) send(true);
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => typing && send(false), TYPING_IDLE_MS);
+  });
+  const stop = () => { clearTimeout(idleTimer); if (typing && socket.connected) send(false); };
+  textarea.addEventListener("blur", stop);
+  textarea.form?.addEventListener("submit", stop);
+}
+
+// --- notifications and the question list -------------------------------------------------
+
+function setUnread(count) {
+  const badge = document.querySelector("[data-unread-count]");
+  if (!badge) return;
+  badge.textContent = String(count);
+  badge.hidden = count === 0;
+}
+
+const NOTIFICATION_TEXT = {
+  answer_on_your_thread: "answered your question",
+  reply_in_watched_thread: "also answered",
+  answer_accepted: "accepted your answer to",
+  mention: "mentioned you in",
+};
+
+function userHandlers() {
+  return {
+    notification({ data }) {
+      const badge = document.querySelector("[data-unread-count]");
+      setUnread((Number(badge?.textContent) || 0) + 1);
+      const who = data.actor ? `${data.actor.display_name} ` : "";
+      showToast(`${who}${NOTIFICATION_TEXT[data.type] || data.type.replaceAll("_", " ")} “${data.subject}”`, "info");
+    },
+    notifications_read({ data }) {
+      setUnread(data.unread_count);
+    },
+  };
+}
+
+function threadListHandlers(banner) {
+  let count = 0;
+  return {
+    thread_created() {
+      count += 1;
+      banner.hidden = false;
+      banner.textContent = count === 1 ? "1 new question — show it" : `${count} new questions — show them`;
+    },
+  };
+}
+
+// --- wiring -------------------------------------------------------------------------------
+
+function subscriptions() {
+  const channels = [];
+  const userHandlersMap = userHandlers();
+  channels.push(new Channel(`user:${viewerId}`, Number(document.body.dataset.userChannelLastId) || 0,
+    (envelope) => userHandlersMap[envelope.type]?.(envelope)));
+
+  const threadElement = document.querySelector("article.thread[data-thread-id]");
+  if (threadElement) {
+    const typing = new TypingIndicator(document.querySelector("[data-typing]"));
+    const handlers = threadHandlers(threadElement, typing);
+    channels.push(new Channel(`thread:${threadElement.dataset.threadId}`,
+      Number(threadElement.dataset.lastEventId) || 0, (envelope) => handlers[envelope.type]?.(envelope)));
+  }
+  const list = document.querySelector("[data-threads-channel]");
+  const banner = document.querySelector("[data-new-questions]");
+  if (list && banner && list.dataset.lastEventId !== "") {
+    const handlers = threadListHandlers(banner);
+    channels.push(new Channel("threads", Number(list.dataset.lastEventId) || 0,
+      (envelope) => handlers[envelope.type]?.(envelope)));
+  }
+  return channels;
+}
+
+function setLiveStatus(text, live) {
+  const bar = document.querySelector("[data-live-bar]");
+  if (!bar) return;
+  bar.hidden = false;
+  bar.classList.toggle("is-offline", !live);
+  bar.querySelector("[data-live-status-text]").textContent = text;
+}
+
+function start() {
+  if (!viewerId) return;
+  const channels = subscriptions();
+  const byName = new Map(channels.map((channel) => [channel.name, channel]));
+  const socket = io();
+  const EVENTS = ["answer_created", "answer_updated", "thread_updated", "post_deleted", "vote_changed",
+    "answer_accepted", "presence", "typing", "notification", "notifications_read", "thread_created"];
+  for (const name of EVENTS) {
+    socket.on(name, (envelope) => byName.get(envelope.channel)?.deliver(envelope));
+  }
+  socket.on("connect", () => {
+    setLiveStatus("Live", true);
+    for (const channel of channels) {
+      channel.joining = true;
+      socket.emit("join", { channel: channel.name, after: channel.lastId }, (ack) => {
+        if (!ack?.ok) { channel.joining = false; return; }
+        if (ack.resync) { window.location.reload(); return; }
+        channel.joined(ack);
+        if (ack.presence?.length) channel.handler({ type: "presence", id: null, data: { users: ack.presence } });
+      });
+    }
+  });
+  socket.on("disconnect", () => setLiveStatus("Reconnecting…", false));
+  const thread = channels.find((channel) => channel.name.startsWith("thread:"));
+  const textarea = document.querySelector(".answer-form textarea[name=body]");
+  if (thread && textarea) announceTyping(socket, thread.name, textarea);
+}
+
+start();
