@@ -75,9 +75,11 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from . import web
     from .cli import bp as cli_bp
     from .web import accounts, api, errors, forum, notifications, templating
 
+    web.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
     api.init_app(app)

@@ -523,3 +523,13 @@ def test_thread_events_are_per_thread_and_reject_junk_cursors(app, api, alice, b
     error = assert_error(api.get(f"threads/{thread.id}/events", query_string={"after": "x"}),
                          422, "validation_error")
     assert "after" in error["fields"]
+
+
+def test_nul_in_query_or_path_parameters_is_a_clear_422_on_every_database(app, api, client):
+    for path in ("/api/v1/threads?tag=ex%00cel", "/api/v1/threads?author=a%00b",
+                 "/api/v1/users/a%00b", "/api/v1/tags?q=%00"):
+        response = api.get(path)
+        assert response.status_code == 422, path
+        assert "NUL" in response.json["error"]["message"]
+    page = client.get("/tags/ex%00cel")
+    assert page.status_code == 422 and "NUL" in page.get_data(as_text=True)
