@@ -51,22 +51,15 @@ def wait_until_serving(url: str, process: subprocess.Popen, log: Path, timeout: 
 
 
 @contextmanager
-def community_server(extra_env: dict[str, str] | None = None):
-    """A migrated scratch SQLite database and `community run` on a free port."""
-    workdir = Path(tempfile.mkdtemp(prefix="community-bench-"))
+def _serving(command: list[str], ready_path: str, log: Path, env: dict[str, str] | None = None):
+    """Run a server command on its port until the block ends; yields (base URL, process)."""
     port = free_port()
-    env = {**os.environ, "COMMUNITY_ENV": "production", "COMMUNITY_SECRET_KEY": uuid.uuid4().hex,
-           "COMMUNITY_DATABASE_URL": f"sqlite:///{workdir}/bench.db",
-           "COMMUNITY_SEARCH_DIR": str(workdir / "search"), "COMMUNITY_RATELIMIT_ENABLED": "0",
-           "COMMUNITY_INDEXER": "off", **(extra_env or {})}
-    subprocess.run([str(COMMUNITY), "db", "upgrade"], env=env, check=True, capture_output=True)
-    log = workdir / "server.log"
     with log.open("wb") as out:
-        process = subprocess.Popen([str(COMMUNITY), "run", "--port", str(port)], env=env,
-                                   stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen([*command, str(port)], env=env, stdout=out,
+                                   stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until_serving(f"{base}/api/v1/threads", process, log)
+        wait_until_serving(f"{base}{ready_path}", process, log)
         yield base, process
     finally:
         process.terminate()
@@ -74,19 +67,25 @@ def community_server(extra_env: dict[str, str] | None = None):
 
 
 @contextmanager
-def python_server(script: Path, *args: str):
-    port = free_port()
+def community_server(extra_env: dict[str, str] | None = None):
+    """A migrated scratch SQLite database and `community run` on a free port."""
+    workdir = Path(tempfile.mkdtemp(prefix="community-bench-"))
+    env = {**os.environ, "COMMUNITY_ENV": "production", "COMMUNITY_SECRET_KEY": uuid.uuid4().hex,
+           "COMMUNITY_DATABASE_URL": f"sqlite:///{workdir}/bench.db",
+           "COMMUNITY_SEARCH_DIR": str(workdir / "search"), "COMMUNITY_RATELIMIT_ENABLED": "0",
+           "COMMUNITY_INDEXER": "off", **(extra_env or {})}
+    subprocess.run([str(COMMUNITY), "db", "upgrade"], env=env, check=True, capture_output=True)
+    with _serving([str(COMMUNITY), "run", "--port"], "/api/v1/threads", workdir / "server.log",
+                  env) as served:
+        yield served
+
+
+@contextmanager
+def python_server(script: Path):
+    """``python script PORT``: a helper server of the benchmarks, such as the floor."""
     log = Path(tempfile.mkdtemp(prefix="bench-floor-")) / "server.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen([sys.executable, str(script), str(port), *args],
-                                   stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_serving(f"{base}/", process, log)
-        yield base, process
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
+    with _serving([sys.executable, str(script)], "/", log) as served:
+        yield served
 
 
 def rss_mb(pid: int) -> float:
