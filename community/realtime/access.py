@@ -6,11 +6,13 @@ import re
 
 from ..errors import Forbidden, NotFound
 from ..models import User
+from ..queries.rooms import access_room
 from ..queries.threads import access_thread
 from . import channels
 
 _THREAD = re.compile(r"^thread:([1-9][0-9]{0,18})$")
 _USER = re.compile(r"^user:([1-9][0-9]{0,18})$")
+_ROOM = re.compile(r"^room:(.{1,60})$")
 
 
 def check_can_join(user: User, channel: str) -> bool:
@@ -23,5 +25,8 @@ def check_can_join(user: User, channel: str) -> bool:
         return False
     if match := _THREAD.match(channel):
         access_thread(user, int(match.group(1)))
+        return True
+    if match := _ROOM.match(channel):
+        access_room(user, match.group(1))  # a private room: members (and moderators) only
         return True
     raise NotFound(f"No such channel: {channel[:80]}")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
+from sqlalchemy import event as orm_events
 from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 
@@ -20,6 +22,7 @@ from ..payloads import iso
 from . import publish
 
 _PENDING = "pending_events"
+_TICKET = "publish_ticket"
 # Any constant works; it only has to be the same for every event-writing transaction.
 EVENT_LOG_LOCK_KEY = 0x636F6D6D  # "comm"
 
@@ -58,4 +61,24 @@ def _write_pending_events(session: Session) -> None:
          "created_at": iso(now)}
         for event_id, row in zip(ids, rows, strict=True)
     ]
-    on_commit(publish.publish_envelopes, envelopes)
+    order = publish.order_of(current_app)
+    ticket = order.ticket()  # still inside the write serialization: tickets follow commit order
+    session.info[_TICKET] = (order, ticket)
+    on_commit(_publish_committed, session, order, ticket, envelopes)
+
+
+def _publish_committed(session: Session, order: publish.PublishOrder, ticket: int,
+                       envelopes: list[dict[str, Any]]) -> None:
+    session.info.pop(_TICKET, None)
+    publish.publish_in_order(order, ticket, envelopes)
+
+
+def _release_ticket(session: Session) -> None:
+    """A transaction that took a ticket and then rolled back must not hold up the others."""
+    held = session.info.pop(_TICKET, None)
+    if held is not None:
+        held[0].finish(held[1])
+
+
+if not orm_events.contains(Session, "after_rollback", _release_ticket):
+    orm_events.listen(Session, "after_rollback", _release_ticket)

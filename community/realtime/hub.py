@@ -14,7 +14,7 @@ import threading
 import time
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_socketio import SocketIO
 
 from ..models.base import utcnow
@@ -98,6 +98,32 @@ class Hub:
         with self._lock:
             return channel in self._channels.get(sid, set())
 
+    def sids_of(self, user_id: int, channel: str) -> list[str]:
+        """This process's sockets of one user that are in a channel."""
+        with self._lock:
+            return [sid for sid, joined in self._channels.items()
+                    if channel in joined and (self._users.get(sid) or {}).get("id") == user_id]
+
+    def revoke(self, user_id: int, channel: str) -> list[str]:
+        """Take every socket of a user out of a channel at once; returns their sids.
+
+        This process's sockets leave directly. Sockets held by other processes are found in the
+        shared (Redis) presence and removed through Socket.IO's message queue, whose leave_room
+        is forwarded to the process that holds the sid; that process's hub notices at its next
+        presence refresh (see _drop_revoked) and stops refreshing them.
+        """
+        local = self.sids_of(user_id, channel)
+        for sid in local:
+            self.socketio.server.leave_room(sid, channel, namespace="/")
+            self.left(sid, channel)
+        remote = [sid for sid in self.presence.sids_of(channel, user_id) if sid not in local]
+        for sid in remote:
+            self.socketio.server.leave_room(sid, channel, namespace="/")
+            self.presence.remove(channel, sid)
+        if remote:
+            self._mark_dirty(channel)
+        return local + remote
+
     # -- typing --------------------------------------------------------------------------
     def typing(self, sid: str, channel: str, state: bool) -> None:
         with self._lock:
@@ -152,6 +178,8 @@ class Hub:
             refresh = now - self._last_refresh >= REFRESH_EVERY
             entries = [(channel, sid, self._users[sid]) for sid, channels in self._channels.items()
                        for channel in channels] if refresh else []
+        if refresh:
+            entries = self._drop_revoked(entries)
         for channel in dirty:
             self.socketio.emit("presence", ephemeral(channel, "presence",
                                                 {"users": self.presence.users(channel)}), to=channel)
@@ -162,6 +190,21 @@ class Hub:
             self._last_refresh = now
             self.presence.refresh(entries)
 
+    def _drop_revoked(self, entries: list[tuple[str, str, dict[str, Any]]]
+                      ) -> list[tuple[str, str, dict[str, Any]]]:
+        """Forget channels another process took our sockets out of (a revoked membership)."""
+        kept = []
+        for channel, sid, user in entries:
+            try:
+                subscribed = channel in self.socketio.server.rooms(sid, namespace="/")
+            except (KeyError, ValueError):
+                subscribed = False
+            if subscribed:
+                kept.append((channel, sid, user))
+            else:
+                self.left(sid, channel)
+        return kept
+
 
 def init_app(app: Flask) -> None:
     prefix = app.config.get("REDIS_PREFIX", "community:")
@@ -171,3 +214,13 @@ def init_app(app: Flask) -> None:
 
 def hub_for(app: Flask) -> Hub:
     return app.extensions["community_hub"]
+
+
+def online_users(channel: str, app: Flask | None = None) -> list[dict[str, Any]]:
+    """Who has a presence channel open now (every process, when presence lives in Redis)."""
+    return hub_for(app or current_app).presence.users(channel)
+
+
+def revoke_channel(user_id: int, channel: str, app: Flask | None = None) -> list[str]:
+    """A post-commit effect: the user's sockets leave ``channel`` at once (see Hub.revoke)."""
+    return hub_for(app or current_app).revoke(user_id, channel)

@@ -20,6 +20,7 @@ class PresenceStore(Protocol):
     def remove(self, channel: str, sid: str) -> None: ...
     def users(self, channel: str) -> list[dict[str, Any]]: ...
     def refresh(self, entries: list[tuple[str, str, dict[str, Any]]]) -> None: ...
+    def sids_of(self, channel: str, user_id: int) -> list[str]: ...
 
 
 def _distinct_users(users: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -53,6 +54,11 @@ class MemoryPresence:
     def refresh(self, entries: list[tuple[str, str, dict[str, Any]]]) -> None:
         """Nothing to do: memory entries live exactly as long as their sockets."""
 
+    def sids_of(self, channel: str, user_id: int) -> list[str]:
+        with self._lock:
+            return [sid for sid, user in self._channels.get(channel, {}).items()
+                    if user["id"] == user_id]
+
 
 class RedisPresence:
     def __init__(self, url: str, prefix: str) -> None:
@@ -78,6 +84,12 @@ class RedisPresence:
         cutoff = time.time() - STALE_AFTER
         entries = [json.loads(raw) for raw in self._redis.hvals(self._key(channel))]
         return _distinct_users([e["user"] for e in entries if e["ts"] >= cutoff])
+
+    def sids_of(self, channel: str, user_id: int) -> list[str]:
+        """Every process's sockets of this user in the channel (stale entries included)."""
+        raw = self._redis.hgetall(self._key(channel))
+        return [sid.decode() for sid, value in raw.items()
+                if json.loads(value)["user"]["id"] == user_id]
 
     def refresh(self, entries: list[tuple[str, str, dict[str, Any]]]) -> None:
         if not entries:

@@ -1,0 +1,5 @@
+"""The "rooms" blueprint object, shared by the modules that attach routes to it."""
+
+from flask import Blueprint
+
+bp = Blueprint("rooms", __name__)
