@@ -1,0 +1,268 @@
+"""Badge conditions: small queries run inside the action's transaction.
+
+Each condition is a frozen dataclass (so a rule is plain, comparable data: ``AcceptedCount(25)``)
+called with a Context; it returns the subjects the user qualifies for right now. A once-only
+badge returns at most one Earned with subject "".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.orm import aliased
+
+from ..extensions import db
+from ..models import (
+    HelpRequest,
+    HelpStatus,
+    Kudos,
+    Post,
+    PostType,
+    Room,
+    Tag,
+    User,
+    Vote,
+    post_tags,
+)
+from ..payloads import answer_url, thread_url, user_url
+from .base import Context, Earned
+
+Question = aliased(Post, name="question")
+
+
+def _post_url(post_id: int, parent_id: int | None) -> str:
+    return thread_url(post_id) if parent_id is None else answer_url(parent_id, post_id)
+
+
+def _live_posts(user_id: int, post_type: PostType) -> Select:
+    return select(Post.id, Post.parent_id).where(
+        Post.author_id == user_id, Post.post_type == post_type.value, Post.deleted_at.is_(None))
+
+
+@dataclass(frozen=True)
+class PostCount:
+    """At least ``count`` live questions (or answers); earned by the count-th one."""
+
+    post_type: PostType
+    count: int
+
+    def __call__(self, ctx: Context) -> list[Earned]:
+        row = db.session.execute(_live_posts(ctx.user_id, self.post_type)
+                                 .order_by(Post.created_at, Post.id)
+                                 .offset(self.count - 1).limit(1)).first()
+        return [Earned("", row.id, _post_url(row.id, row.parent_id))] if row else []
+
+
+@dataclass(frozen=True)
+class PostScore:
+    """Each live question (or answer) of the user with a score of at least ``minimum``."""
+
+    post_type: PostType
+    minimum: int
+
+    def __call__(self, ctx: Context) -> list[Earned]:
+        stmt = _live_posts(ctx.user_id, self.post_type).where(Post.score >= self.minimum)
+        if ctx.post_id is not None:
+            stmt = stmt.where(Post.id == ctx.post_id)
+        return [Earned(f"post:{row.id}", row.id, _post_url(row.id, row.parent_id))
+                for row in db.session.execute(stmt.order_by(Post.id))]
+
+
+def _accepted_answers(user_id: int, post_id: int | None = None) -> Select:
+    """The user's live answers accepted on someone else's live question, oldest first."""
+    stmt = (select(Post.id, Post.parent_id, Post.created_at,
+                   Question.created_at.label("asked_at"), Question.id.label("question_id"))
+            .join(Question, Question.accepted_answer_id == Post.id)
+            .where(Post.author_id == user_id, Post.deleted_at.is_(None),
+                   Question.deleted_at.is_(None), Question.author_id != user_id))
+    if post_id is not None:
+        stmt = stmt.where(Post.id == post_id)
+    return stmt.order_by(Post.created_at, Post.id)
+
+
+def _first_accepted(ctx: Context, matches: Callable[[Any], bool]) -> list[Earned]:
+    """The first accepted answer (only the trigger's answer, when given) that matches."""
+    for row in db.session.execute(_accepted_answers(ctx.user_id, ctx.post_id)):
+        if matches(row):
+            return [Earned("", row.id, answer_url(row.parent_id, row.id))]
+    return []
+
+
+@dataclass(frozen=True)
+class AcceptedCount:
+    """At least ``count`` answers accepted by other askers; earned by the count-th one."""
+
+    count: int
+
+    def __call__(self, ctx: Context) -> list[Earned]:
+        row = db.session.execute(_accepted_answers(ctx.user_id).offset(self.count - 1).limit(1)).first()
+        return [Earned("", row.id, answer_url(row.parent_id, row.id))] if row else []
+
+
+@dataclass(frozen=True)
+class AcceptedWithin:
+    """An accepted answer posted no later than ``limit`` after its question."""
+
+    limit: timedelta
+
+    def __call__(self, ctx: Context) -> list[Earned]:
+        return _first_accepted(ctx, lambda row: row.created_at - row.asked_at <= self.limit)
+
+
+@dataclass(frozen=True)
+class AcceptedAfterWait:
+    """An accepted answer to a question that had waited longer than ``wait``, or was tagged ``tag``."""
+
+    wait: timedelta
+    tag: str
+
+    def __call__(self, ctx: Context) -> list[Earned]:
+        tagged = set(db.session.scalars(
+            select(post_tags.c.post_id).join(Tag, Tag.id == post_tags.c.tag_id)
+            .where(Tag.name == self.tag, post_tags.c.post_id.in_(
+                select(Question.id).join(Post, Question.accepted_answer_id == Post.id)
+                .where(Post.author_id == ctx.user_id)))))
+        return _first_accepted(ctx, lambda row: row.question_id in tagged
+                               or row.created_at - row.asked_at > self.wait)
+
+
+@dataclass(frozen=True)
+class AcceptsGiven:
+    """The user accepted someone else's answer on at least ``count`` of their questions."""
+
+    count: int
+
+    def __call__(self, ctx: Context) -> list[Earned]:
+        answer = aliased(Post)
+        row = db.session.execute(
+            select(Post.accepted_answer_id, Post.id)
+            .join(answer, answer.id == Post.accepted_answer_id)
+            .where(Post.author_id == ctx.user_id, Post.deleted_at.is_(None),
+                   answer.author_id != ctx.user_id)
+            .order_by(Post.created_at, Post.id).offset(self.count - 1).limit(1)).first()
+        if row is None:
+            return []
+        return [Earned("", row.accepted_answer_id, answer_url(row.id, row.accepted_answer_id))]
+
+
+@dataclass(frozen=True)
+class UpvotesCast:
+    count: int
+
+    def __call__(self, ctx: Context) -> list[Earned]:
+        total = db.session.scalar(select(func.count(Vote.id))
+                                  .where(Vote.user_id == ctx.user_id, Vote.value == 1)) or 0
+        return [Earned()] if total >= self.count else []
+
+
+def _kudos_url(user_id: int) -> str:
+    username = db.session.scalar(select(User.username).where(User.id == user_id))
+    return f"{user_url(username)}?tab=kudos" if username else ""
+
+
+@dataclass(frozen=True)
+class KudosReceived:
+    """Kudos from at least ``givers`` different colleagues (repeat thanks from one don't add up)."""
+
+    givers: int
+
+    def __call__(self, ctx: Context) -> list[Earned]:
+        total = db.session.scalar(select(func.count(func.distinct(Kudos.from_user_id)))
+                                  .where(Kudos.to_user_id == ctx.user_id)) or 0
+        return [Earned("", None, _kudos_url(ctx.user_id))] if total >= self.givers else []
+
+
+@dataclass(frozen=True)
+class KudosGiven:
+    """Thanked at least ``recipients`` different colleagues."""
+
+    recipients: int
+
+    def __call__(self, ctx: Context) -> list[Earned]:
+        total = db.session.scalar(select(func.count(func.distinct(Kudos.to_user_id)))
+                                  .where(Kudos.from_user_id == ctx.user_id)) or 0
+        return [Earned()] if total >= self.recipients else []
+
+
+def _first_per_day(rows: Iterable[Any]) -> list[Any]:
+    seen: dict[date, Any] = {}
+    for row in rows:
+        seen.setdefault(row.created_at.date(), row)  # created_at is UTC (models.base.UTCDateTime)
+    return list(seen.values())
+
+
+@dataclass(frozen=True)
+class AnswerDays:
+    """Answered on at least ``days`` different UTC days; earned by the first answer of that day."""
+
+    days: int
+
+    def __call__(self, ctx: Context) -> list[Earned]:
+        rows = db.session.execute(_live_posts(ctx.user_id, PostType.ANSWER)
+                                  .add_columns(Post.created_at).order_by(Post.created_at, Post.id))
+        first_of_day = _first_per_day(rows)
+        if len(first_of_day) < self.days:
+            return []
+        row = first_of_day[self.days - 1]
+        return [Earned("", row.id, answer_url(row.parent_id, row.id))]
+
+
+def _thread_tag_ids(post_id: int) -> list[int]:
+    thread_id = select(func.coalesce(Post.parent_id, Post.id)).where(Post.id == post_id)
+    return list(db.session.scalars(select(post_tags.c.tag_id)
+                                   .where(post_tags.c.post_id == thread_id.scalar_subquery())))
+
+
+@dataclass(frozen=True)
+class TagAnswerScore:
+    """Each tag in which the user's live answers have a total score of at least ``minimum``."""
+
+    minimum: int
+
+    def __call__(self, ctx: Context) -> list[Earned]:
+        stmt = (select(Tag.name, func.sum(Post.score))
+                .select_from(Post)
+                .join(Question, and_(Question.id == Post.parent_id, Question.deleted_at.is_(None)))
+                .join(post_tags, post_tags.c.post_id == Question.id)
+                .join(Tag, Tag.id == post_tags.c.tag_id)
+                .where(Post.author_id == ctx.user_id, Post.post_type == PostType.ANSWER.value,
+                       Post.deleted_at.is_(None))
+                .group_by(Tag.name).having(func.sum(Post.score) >= self.minimum).order_by(Tag.name))
+        if ctx.post_id is not None:  # a vote on one answer only moves the tags of its thread
+            stmt = stmt.where(Tag.id.in_(_thread_tag_ids(ctx.post_id)))
+        return [Earned(f"tag:{name}", None, f"/tags/{name}") for name, _ in db.session.execute(stmt)]
+
+
+@dataclass(frozen=True)
+class HelpRequestsResolved:
+    """Claimed and resolved at least ``count`` help requests in live help rooms."""
+
+    count: int
+
+    def __call__(self, ctx: Context) -> list[Earned]:
+        row = db.session.execute(
+            select(HelpRequest.id, Room.slug, Room.private).join(Room, Room.id == HelpRequest.room_id)
+            .where(HelpRequest.helper_id == ctx.user_id,
+                   HelpRequest.status == HelpStatus.RESOLVED.value)
+            .order_by(HelpRequest.resolved_at, HelpRequest.id).offset(self.count - 1).limit(1)).first()
+        if row is None:
+            return []
+        # A private room's name is not for everyone who reads the profile.
+        return [Earned("", None, "" if row.private else f"/rooms/{row.slug}")]
+
+
+@dataclass(frozen=True)
+class NotBuiltYet:
+    """The feature this badge rewards does not exist yet, so nobody qualifies (no fake data).
+
+    ``needs`` says what the real condition will count once the feature's tables exist.
+    """
+
+    needs: str
+
+    def __call__(self, ctx: Context) -> list[Earned]:
+        return []

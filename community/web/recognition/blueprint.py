@@ -1,0 +1,5 @@
+"""The "recognition" blueprint object, shared by the modules that attach routes to it."""
+
+from flask import Blueprint
+
+bp = Blueprint("recognition", __name__)
