@@ -39,6 +39,7 @@ seed: install
 
 bench: install assets ## benchmarks (a few minutes); results in bench/results/, summary in bench/RESULTS.md
 	$(BIN)/python -m bench.realtime
+	$(BIN)/python -m bench.rooms
 
 lint: install
 	$(BIN)/ruff check community tests bench wsgi.py

@@ -1,7 +1,8 @@
 """The floor: a bare Flask + Flask-SocketIO server in the same async mode as the product.
 
 Usage: python bench/floor_server.py PORT [ASYNC_MODE]. GET / says hello; POST /emit
-{channel, data} emits one `answer_created` envelope to that room; clients `join` rooms.
+{channel, data} emits one `answer_created` envelope to that room; clients `join` rooms; the
+`message` event {room, body} broadcasts a `room_message` to `room:<room>` (bench/rooms.py).
 """
 
 from __future__ import annotations
@@ -31,6 +32,18 @@ def emit() -> tuple[dict, int]:
                 "data": body["data"], "created_at": time.time()}
     socketio.emit("answer_created", envelope, to=body["channel"])
     return {"ok": True}, 201
+
+
+@socketio.on("message")
+def on_message(data: dict) -> dict:
+    """A chat message, as the product's `message` event: broadcast to the room, then ack."""
+    global sequence
+    sequence += 1
+    message = {"id": sequence, "room": data["room"], "body": data["body"]}
+    envelope = {"id": sequence, "channel": f"room:{data['room']}", "type": "room_message",
+                "data": message, "created_at": time.time()}
+    socketio.emit("room_message", envelope, to=envelope["channel"])
+    return {"ok": True, "message": message}
 
 
 @socketio.on("join")

@@ -69,15 +69,18 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     web_auth.init_app(app)
     create_socketio(app)
-    from . import sockets
+    from . import search, sockets
 
     sockets.init_app(app)
+    search.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
     from . import web
     from .cli import bp as cli_bp
-    from .web import accounts, api, errors, forum, notifications, templating
+    from .web import accounts, api, errors, forum, notifications, recognition, templating
+    from .web import rooms as room_pages
+    from .web import search as search_pages
 
     web.init_app(app)
     templating.init_app(app)
@@ -86,4 +89,7 @@ def _register_blueprints(app: Flask) -> None:
     accounts.init_app(app)
     forum.init_app(app)
     notifications.init_app(app)
+    recognition.init_app(app)
+    search_pages.init_app(app)
+    room_pages.init_app(app)
     app.register_blueprint(cli_bp)

@@ -10,6 +10,7 @@ from flask import Blueprint, Flask, current_app
 from flask.cli import FlaskGroup
 
 from .actions import users as user_actions
+from .cli_search import import_group, indexer_command, reindex_command
 from .errors import DomainError
 from .models import Role
 
@@ -28,6 +29,11 @@ def main() -> None:
     """Community server: serve, migrate, seed and administer."""
 
 
+main.add_command(reindex_command)
+main.add_command(indexer_command)
+main.add_command(import_group)
+
+
 @main.command("run")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -40,6 +46,9 @@ def run_command(host: str, port: int, debug: bool) -> None:
     socketio = socketio_of(app)
     # Flask's CLI sets this to stop app.run() inside commands; serving is this command's job.
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
+    from .search import start_indexer
+
+    start_indexer(app)  # COMMUNITY_INDEXER=thread: the single index writer runs in this process
     click.echo(f" * Community on http://{host}:{port}/ (async mode: {socketio.async_mode})")
     socketio.run(app, host=host, port=port, debug=debug, use_reloader=False,
                  allow_unsafe_werkzeug=True, log_output=debug)
@@ -78,6 +87,30 @@ def seed_demo_command() -> None:
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for person in DEMO_USERS:
         click.echo(f"  {person['username']:<10} {person['role']:<10} {person['display_name']}")
+
+
+@main.group("badges")
+def badges_group() -> None:
+    """Badges: backfill awards after the rules change."""
+
+
+@badges_group.command("recompute")
+def badges_recompute_command() -> None:
+    """Re-evaluate every badge rule for every user (idempotent): award what is missing and take
+    back revocable badges that no longer qualify."""
+    from sqlalchemy import select
+
+    from .actions.badges import recompute_badges
+    from .extensions import db
+    from .models import User
+
+    user_ids = list(db.session.scalars(select(User.id).order_by(User.id)))
+    awarded = revoked = 0
+    with click.progressbar(user_ids, label="Recomputing badges", show_pos=True) as bar:
+        for user_id in bar:
+            outcome = recompute_badges(user_id)
+            awarded, revoked = awarded + len(outcome.awarded), revoked + len(outcome.revoked)
+    click.echo(f"Checked {len(user_ids):,} users: awarded {awarded:,} badges, revoked {revoked:,}.")
 
 
 def _describe(exc: DomainError) -> str:

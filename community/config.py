@@ -21,17 +21,22 @@ class Config:
     REDIS_URL = ""
     REDIS_PREFIX = "community:"  # keys and the Socket.IO channel; lets installations share a Redis
     SEARCH_DIR = str(ROOT / "search_index")
+    SEARCH_TIME_LIMIT_MS = 1000  # a search stops collecting hits after this long
     ASYNC_MODE = "threading"
     ALLOWED_ORIGINS = ""
     FETCH_PREVIEWS = False
     FETCH_ALLOWED_HOSTS = ""
     RATELIMIT_ENABLED = True
+    ROOM_MESSAGE_LIMIT = "10 per 10 seconds"  # chat messages per user per room (`limits` syntax)
     SQL_ECHO = False
 
     # Reputation thresholds for privileges (COMMUNITY_PRIVILEGE_<NAME>).
     PRIVILEGE_DOWNVOTE = 50
+    PRIVILEGE_RETAG = 500
     PRIVILEGE_EDIT_OTHERS = 1000
     REPUTATION_DAILY_VOTE_CAP = 200
+    KUDOS_DAILY_LIMIT = 5  # kudos one member may give per UTC day (off with RATELIMIT_ENABLED=0)
+    VOTE_FLAG_THRESHOLD = 5  # more votes than this between two users in a UTC day flags the pair
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .actions import answers as answer_actions
+from .actions import kudos as kudos_actions
 from .actions import threads as thread_actions
 from .actions import users as user_actions
 from .actions import votes as vote_actions
@@ -70,6 +71,20 @@ DEMO_THREADS = [
      ["excel", "reporting"], [], []),
 ]
 
+# (giver, recipient, message)
+DEMO_KUDOS = [
+    ("tom", "priya", "Your tip about discovery questions got me through round 3. Thank you!"),
+    ("marcus", "sofia", "The Text to Columns trick fixed the whole pricing sheet."),
+    ("priya", "sofia", "Thanks for chasing IT about the onboarding link!"),
+]
+
+# (author, body): the demo live help room's conversation
+DEMO_ROOM_MESSAGES = [
+    ("sofia", "Welcome! Ask here while you work through the onboarding simulations."),
+    ("tom", "Where do I find the **compliance quiz**? It's not under My Learning."),
+    ("sofia", "It moved: Learning → Required → `Compliance 2026`. @tom it unlocks after module 2."),
+]
+
 
 def _ensure_user(spec: dict) -> User:
     user = get_user_by_username(spec["username"])
@@ -101,4 +116,21 @@ def seed_demo(progress: Callable[[str], None] = lambda _msg: None) -> bool:
             if accepted:
                 answer_actions.accept_answer(people[asker], thread.id, answer.id)
     progress(f"{len(DEMO_THREADS)} questions with answers, votes and accepted answers")
+    for giver, recipient, message in DEMO_KUDOS:
+        kudos_actions.give_kudos(people[giver], kudos_actions.KudosDraft(to=recipient, message=message))
+    progress(f"{len(DEMO_KUDOS)} kudos (badges were earned along the way)")
+    _seed_room(people)
+    progress("a live help room with a conversation and an open help request")
     return True
+
+
+def _seed_room(people: dict[str, User]) -> None:
+    from .actions import help_requests as help_actions
+    from .actions import messages as message_actions
+    from .actions import rooms as room_actions
+
+    room = room_actions.create_room(people["sofia"], room_actions.RoomDraft(
+        title="Onboarding week: ask anything", topic="New starters and their buddies, weekdays 9-17"))
+    for author, body in DEMO_ROOM_MESSAGES:
+        message_actions.post_message(people[author], room.slug, body)
+    help_actions.raise_hand(people["tom"], room.slug, "I need help with the expenses tool login")

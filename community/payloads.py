@@ -7,9 +7,24 @@ Payloads are built before commit, so nothing here may trigger lazy loading of un
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .models import Notification, Post, ReputationEntry, User
+from .models import (
+    BadgeAward,
+    HelpRequest,
+    Kudos,
+    Message,
+    Notification,
+    Post,
+    ReputationEntry,
+    Room,
+    RoomMember,
+    User,
+    VoteFlag,
+)
+
+if TYPE_CHECKING:
+    from .badges import BadgeRule
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -119,4 +134,116 @@ def notification_payload(note: Notification) -> dict[str, Any]:
         "post_id": note.post_id,
         "read": note.read_at is not None,
         "created_at": iso(note.created_at),
+    }
+
+
+# --- recognition: badges and kudos -----------------------------------------------------------
+
+def badge_payload(rule: BadgeRule) -> dict[str, Any]:
+    """A badge as listed: the rule's public fields (awarded_count is added by the caller)."""
+    return {"slug": rule.slug, "name": rule.name, "tier": rule.tier.value,
+            "description": rule.description, "repeatable": rule.repeatable,
+            "revocable": rule.revocable, "available": rule.live, "url": f"/badges/{rule.slug}"}
+
+
+def award_payload(award: BadgeAward, rule: BadgeRule) -> dict[str, Any]:
+    return {
+        "badge": {"slug": rule.slug, "name": rule.name, "tier": rule.tier.value},
+        "awarded_at": iso(award.awarded_at),
+        "reason_url": award.reason_url or None,
+        "post_id": award.post_id,
+        "subject": award.subject or None,
+    }
+
+
+def kudos_payload(kudos: Kudos) -> dict[str, Any]:
+    return {
+        "id": kudos.id,
+        "from": user_payload(kudos.giver),
+        "to": user_payload(kudos.recipient),
+        "post_id": kudos.post_id,
+        "message": kudos.message,
+        "created_at": iso(kudos.created_at),
+    }
+
+
+# --- live help rooms -----------------------------------------------------------------------------
+
+def room_url(slug: str) -> str:
+    return f"/rooms/{slug}"
+
+
+def message_url(slug: str, message_id: int) -> str:
+    return f"/rooms/{slug}#message-{message_id}"
+
+
+def help_request_url(slug: str, request_id: int) -> str:
+    return f"/rooms/{slug}#help-{request_id}"
+
+
+def room_payload(room: Room, online_count: int = 0) -> dict[str, Any]:
+    return {
+        "slug": room.slug,
+        "title": room.title,
+        "topic": room.topic,
+        "thread_id": room.thread_id,
+        "private": room.private,
+        "archived": room.archived,
+        "created_by": user_payload(room.created_by),
+        "online_count": online_count,
+        "created_at": iso(room.created_at),
+        "last_activity_at": iso(room.last_activity_at),
+        "archived_at": iso(room.archived_at),
+        "url": room_url(room.slug),
+    }
+
+
+def message_payload(message: Message, room: Room) -> dict[str, Any]:
+    """A chat message; ``room`` is the room's slug (``room_title`` and ``private`` let consumers
+    such as the search indexer skip private rooms without a lookup)."""
+    return {
+        "id": message.id,
+        "room": room.slug,
+        "room_title": room.title,
+        "private": room.private,
+        "author": user_payload(message.author),
+        "body": message.body,
+        "body_html": message.body_html,
+        "created_at": iso(message.created_at),
+        "url": message_url(room.slug, message.id),
+    }
+
+
+def help_request_payload(request: HelpRequest) -> dict[str, Any]:
+    """A help request; ``room`` is a small room object, so a queue across rooms can name them."""
+    room = request.room
+    return {
+        "id": request.id,
+        "room": {"slug": room.slug, "title": room.title, "private": room.private,
+                 "url": room_url(room.slug)},
+        "summary": request.summary,
+        "status": request.status,
+        "requester": user_payload(request.requester),
+        "helper": user_payload(request.helper) if request.helper is not None else None,
+        "created_at": iso(request.created_at),
+        "claimed_at": iso(request.claimed_at),
+        "resolved_at": iso(request.resolved_at),
+        "url": help_request_url(room.slug, request.id),
+    }
+
+
+def room_member_payload(member: RoomMember) -> dict[str, Any]:
+    return {"user": user_payload(member.user), "role": member.role, "joined_at": iso(member.joined_at)}
+
+
+def vote_flag_payload(flag: VoteFlag) -> dict[str, Any]:
+    return {
+        "id": flag.id,
+        "users": [user_payload(flag.user_a), user_payload(flag.user_b)],
+        "day": flag.day.isoformat(),
+        "vote_count": flag.vote_count,
+        "created_at": iso(flag.created_at),
+        "updated_at": iso(flag.updated_at),
+        "resolved": flag.resolved_at is not None,
+        "resolved_at": iso(flag.resolved_at),
     }

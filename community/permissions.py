@@ -5,9 +5,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import current_app
 
-from .models import Post, User
+from .models import HelpRequest, HelpStatus, Message, Post, Room, User
 
 
 def _member(user: User | None) -> bool:
@@ -67,3 +69,105 @@ def can_accept(user: User | None, thread: Post) -> bool:
 
 def can_see_deleted(user: User | None) -> bool:
     return _moderator(user)
+
+
+def can_retag(user: User | None, thread: Post) -> bool:
+    """Change the tags of a question (only the tags): whoever may edit it, or PRIVILEGE_RETAG."""
+    if can_edit_post(user, thread):
+        return True
+    return (_member(user) and thread.is_question and not thread.is_deleted
+            and user.reputation >= privilege("retag"))
+
+
+def can_give_kudos(user: User | None) -> bool:
+    return _member(user)
+
+
+def can_review_vote_flags(user: User | None) -> bool:
+    return _moderator(user)
+
+
+@dataclass(frozen=True)
+class Privilege:
+    name: str  # the config key: PRIVILEGE_<NAME>; "" for what every member may do
+    label: str
+
+    @property
+    def reputation(self) -> int:
+        return privilege(self.name) if self.name else 1
+
+
+# What reputation unlocks, in order (thresholds come from the config, see privilege()).
+PRIVILEGES = (
+    Privilege("", "Ask, answer, upvote and create tags"),
+    Privilege("downvote", "Downvote"),
+    Privilege("retag", "Change the tags of anyone's question"),
+    Privilege("edit_others", "Edit anyone's posts"),
+)
+
+
+def privileges_ladder() -> list[Privilege]:
+    return sorted(PRIVILEGES, key=lambda p: p.reputation)
+
+
+def next_privilege(user: User | None) -> Privilege | None:
+    """The first privilege the user has not unlocked yet (None for moderators and the top)."""
+    if not _member(user) or user.is_moderator:
+        return None
+    return next((p for p in privileges_ladder() if p.reputation > user.reputation), None)
+
+
+def privilege_refusal(name: str, action: str, user: User | None) -> str:
+    """The 403 message: what the action needs and how far the user is."""
+    have = f"; you have {user.reputation:,}" if _member(user) else ""
+    return f"{action} needs {privilege(name):,} reputation{have}."
+
+
+# --- live help rooms ----------------------------------------------------------------------------
+# Public rooms are open to everyone in the company; private rooms to their members only. Site
+# moderators may read and moderate every room (they handle reports); the room's creator owns it.
+
+
+def can_read_room(user: User | None, room: Room) -> bool:
+    if not room.private:
+        return True
+    return _member(user) and (user.is_moderator or room.has_member(user.id))
+
+
+def can_take_part_in_room(user: User | None, room: Room) -> bool:
+    """Read, and speak when it is open: a logged-in reader."""
+    return _member(user) and can_read_room(user, room)
+
+
+def can_post_in_room(user: User | None, room: Room) -> bool:
+    return can_take_part_in_room(user, room) and not room.archived
+
+
+def can_moderate_room(user: User | None, room: Room) -> bool:
+    """Edit the topic, archive, remove messages and members: the owner or a site moderator."""
+    return _member(user) and (user.is_moderator or room.created_by_id == user.id)
+
+
+def can_delete_message(user: User | None, room: Room, message: Message) -> bool:
+    if not can_take_part_in_room(user, room) or message.is_deleted:
+        return False
+    return message.author_id == user.id or can_moderate_room(user, room)
+
+
+def can_save_transcript(user: User | None, room: Room) -> bool:
+    """Anyone taking part in a public room; the owner (or a moderator) of a private one, because
+    the answer it becomes is public."""
+    if room.private:
+        return can_moderate_room(user, room)
+    return can_take_part_in_room(user, room)
+
+
+def can_claim_help_request(user: User | None, room: Room, request: HelpRequest) -> bool:
+    return (can_post_in_room(user, room) and request.status == HelpStatus.OPEN.value
+            and request.requester_id != user.id)
+
+
+def can_resolve_help_request(user: User | None, room: Room, request: HelpRequest) -> bool:
+    if not can_take_part_in_room(user, room) or request.status == HelpStatus.RESOLVED.value:
+        return False
+    return user.id in (request.requester_id, request.helper_id) or can_moderate_room(user, room)

@@ -141,3 +141,12 @@ def captured_events(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
     published: list[dict] = []
     monkeypatch.setattr(publish, "publish_envelopes", published.extend)
     return published
+
+
+@pytest.fixture
+def no_badges(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Evaluate no badge rules: for tests about other notifications and events, so the badges
+    a newcomer earns on the way (first question, first answer) don't show up in their counts."""
+    from community.actions import badges
+
+    monkeypatch.setattr(badges, "rules_for", lambda trigger: [])

@@ -12,7 +12,7 @@ from community.actions import threads as thread_actions
 from community.actions import users as user_actions
 from community.actions import votes as vote_actions
 from community.extensions import db
-from community.models import Post, Role, User
+from community.models import HelpRequest, Message, Post, Role, Room, User
 
 PASSWORD = "correct horse"
 _numbers = itertools.count(1)
@@ -75,3 +75,72 @@ def reload_user(app: Flask, user_id: int) -> User:
         user = db.session.get(User, user_id)
         db.session.expunge_all()
     return user
+
+
+# --- live help rooms ----------------------------------------------------------------------------
+
+def make_room(app: Flask, owner: User, title: str | None = None, **fields: Any) -> Room:
+    """A room through create_room; ``fields`` are RoomDraft fields (topic, thread_id, private,
+    members)."""
+    from community.actions import rooms as room_actions
+
+    with app.app_context():
+        room = room_actions.create_room(owner, room_actions.RoomDraft(
+            title=title or f"Help room {next(_numbers)}", **fields))
+        db.session.expunge_all()
+    return room
+
+
+def make_message(app: Flask, author: User, room: Room | str, body: str = "Hello, room.") -> Message:
+    from community.actions import messages as message_actions
+
+    slug = room if isinstance(room, str) else room.slug
+    with app.app_context():
+        message, _ = message_actions.post_message(author, slug, body)
+        db.session.expunge_all()
+    return message
+
+
+def make_help_request(app: Flask, requester: User, room: Room | str,
+                      summary: str = "I need help with the pivot table step") -> HelpRequest:
+    from community.actions import help_requests as help_actions
+
+    slug = room if isinstance(room, str) else room.slug
+    with app.app_context():
+        request = help_actions.raise_hand(requester, slug, summary)
+        db.session.expunge_all()
+    return request
+
+
+def give_kudos(app: Flask, giver: User, to: User | str, message: str = "Thank you!",
+               post: Post | int | None = None):
+    """Kudos through the action; returns the stored Kudos row (detached)."""
+    from community.actions import kudos as kudos_actions
+
+    username = to if isinstance(to, str) else to.username
+    post_id = post if post is None or isinstance(post, int) else post.id
+    with app.app_context():
+        kudos = kudos_actions.give_kudos(giver, kudos_actions.KudosDraft(
+            to=username, message=message, post_id=post_id))
+        db.session.expunge_all()
+    return kudos
+
+
+def badges_of(app: Flask, user: User | int) -> list[tuple[str, str]]:
+    """The user's badges that are not revoked, as (slug, subject), in award order."""
+    from community.models import BadgeAward
+
+    user_id = user if isinstance(user, int) else user.id
+    with app.app_context():
+        rows = db.session.execute(
+            db.select(BadgeAward.badge_slug, BadgeAward.subject)
+            .where(BadgeAward.user_id == user_id, BadgeAward.revoked_at.is_(None))
+            .order_by(BadgeAward.id)).all()
+        db.session.remove()
+    return [tuple(row) for row in rows]
+
+
+def set_department(app: Flask, user: User, department: str) -> None:
+    with app.app_context():
+        user_actions.update_profile(user, user_actions.ProfileChanges(department=department))
+        db.session.expunge_all()

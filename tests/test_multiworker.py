@@ -43,7 +43,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait_until_serving(base: str, process: subprocess.Popen, log: Path, timeout: float = 20.0) -> None:
+def _wait_until_serving(base: str, process: subprocess.Popen, log: Path, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -51,7 +51,7 @@ def _wait_until_serving(base: str, process: subprocess.Popen, log: Path, timeout
         try:
             if requests.get(f"{base}/api/v1/threads", timeout=1).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # bound, but the worker still boots
             time.sleep(0.2)
     raise RuntimeError(f"{base} did not start")
 
@@ -157,3 +157,34 @@ def test_a_foreign_origin_cannot_open_a_socket(two_servers):
     same_origin = Listener(host, token)
     assert same_origin.client.connected
     same_origin.client.disconnect()
+
+
+def test_a_member_removed_through_one_process_loses_the_room_on_the_other(two_servers):
+    """The kick crosses processes: A finds B's socket in the shared presence and asks B (through
+    the Socket.IO message queue) to take it out of the room's channel."""
+    host_a, host_b = two_servers
+    suffix = uuid.uuid4().hex[:6]
+    owner, member = _account(host_a, f"owner{suffix}"), _account(host_b, f"member{suffix}")
+    headers = {"Authorization": f"Bearer {owner}"}
+    room = requests.post(f"{host_a}/api/v1/rooms", headers=headers, timeout=5, json={
+        "title": f"Private {suffix}", "private": True, "members": [f"member{suffix}"]}).json()
+    channel = f"room:{room['slug']}"
+    on_a, on_b = Listener(host_a, owner), Listener(host_b, member)
+    try:
+        assert on_a.client.call("join", {"channel": channel}, timeout=5)["ok"]
+        assert on_b.client.call("join", {"channel": channel}, timeout=5)["ok"]
+        removed = requests.delete(f"{host_a}/api/v1/rooms/{room['slug']}/members/member{suffix}",
+                                  headers=headers, timeout=5)
+        assert removed.status_code == 204
+        assert on_b.wait_for("room_access_revoked", timeout=2.0)
+        reply = requests.post(f"{host_a}/api/v1/rooms/{room['slug']}/messages", headers=headers,
+                              json={"body": "after the removal"}, timeout=5)
+        assert reply.status_code == 201
+        assert on_a.wait_for("room_message", timeout=2.0)
+        time.sleep(0.5)
+        assert [e for e in on_b.events if e["type"] == "room_message"] == []
+        refused = on_b.client.call("join", {"channel": channel}, timeout=5)
+        assert refused["ok"] is False and refused["error"]["code"] == "not_found"
+    finally:
+        on_a.client.disconnect()
+        on_b.client.disconnect()

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.factories import accept, make_answer, make_thread, make_user
+
+pytestmark = pytest.mark.usefixtures("no_badges")  # badge notifications: tests/test_badges.py
 
 
 def _types(api, user):

@@ -41,7 +41,7 @@ def test_the_answer_template_matches_real_answers_and_only_exists_for_members(ap
     assert other.username not in template
 
 
-def test_the_bell_shows_the_unread_count(app, client, auth):
+def test_the_bell_shows_the_unread_count(app, client, auth, no_badges):
     asker, helper = make_user(app, "asker"), make_user(app, "helper")
     make_answer(app, helper, make_thread(app, asker))
     make_answer(app, helper, make_thread(app, asker))
@@ -53,7 +53,7 @@ def test_the_bell_shows_the_unread_count(app, client, auth):
     assert re.search(r'data-unread-count\s+hidden\s*>0<', source_of(client.get("/")))
 
 
-def test_the_notifications_page_lists_and_marks_read(app, client, auth):
+def test_the_notifications_page_lists_and_marks_read(app, client, auth, no_badges):
     asker, helper = make_user(app, "asker"), make_user(app, "helper", display_name="Hal Helper")
     thread = make_thread(app, asker, title="Where is the expenses simulation?")
     answer = make_answer(app, helper, thread)

@@ -6,11 +6,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from community.actions.badges import recompute_badges
 from community.errors import DomainError
 from community.extensions import db
 from community.models import Post, User, Vote
 from community.queries.users import ledger_sum
-from tests.factories import accept, make_answer, make_thread, make_user, vote
+from tests.factories import accept, give_kudos, make_answer, make_thread, make_user, vote
 from tests.support import ISO_UTC, USER_FIELDS, assert_error
 
 
@@ -186,6 +187,9 @@ OPERATIONS = st.one_of(
     st.tuples(st.just("vote"), st.integers(0, 3), st.integers(0, 3), st.sampled_from([1, -1, 0])),
     st.tuples(st.just("accept"), st.sampled_from([None, 1, 2, 3])),
     st.tuples(st.just("delete"), st.integers(1, 3)),
+    # Badge-triggering actions and kudos (kudos move no reputation; to yourself is refused).
+    st.tuples(st.just("answer"), st.integers(0, 3)),
+    st.tuples(st.just("kudos"), st.integers(0, 3), st.integers(0, 3)),
 )
 
 
@@ -205,6 +209,10 @@ def _apply(app, users: list[User], posts: list[Post], operation: tuple) -> None:
             vote(app, users[voter], posts[post], value)
         elif operation[0] == "accept":
             accept(app, users[0], thread, None if operation[1] is None else posts[operation[1]])
+        elif operation[0] == "answer":
+            make_answer(app, users[operation[1]], thread)
+        elif operation[0] == "kudos":
+            give_kudos(app, users[operation[1]], users[operation[2]], "Thanks!")
         else:
             post = posts[operation[1]]
             with app.app_context():
@@ -219,6 +227,7 @@ def _apply(app, users: list[User], posts: list[Post], operation: tuple) -> None:
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(operations=st.lists(OPERATIONS, max_size=30))
 def test_reputation_always_equals_one_plus_the_ledger(app, operations):
+    """Also: the badges awarded along the way are exactly what a full recompute finds."""
     app.config["REPUTATION_DAILY_VOTE_CAP"] = 30
     users, posts = _build_world(app)
     for operation in operations:
@@ -226,6 +235,8 @@ def test_reputation_always_equals_one_plus_the_ledger(app, operations):
     with app.app_context():
         for user in users:
             assert db.session.get(User, user.id).reputation == 1 + ledger_sum(user.id)
+            outcome = recompute_badges(user.id)
+            assert (outcome.awarded, outcome.revoked) == ([], []), user.username
         for post in posts:
             votes = db.session.scalars(db.select(Vote.value).where(Vote.post_id == post.id)).all()
             assert db.session.get(Post, post.id).score == sum(votes)

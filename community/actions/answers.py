@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import update
 
+from ..badges import Trigger
 from ..db import atomic
 from ..errors import Forbidden, ValidationFailed
 from ..extensions import db
@@ -16,6 +17,7 @@ from ..realtime import channels
 from ..realtime.events import record_event
 from ..text.markdown import render_markdown
 from . import reputation
+from .badges import award_for
 from .notifications import notify, notify_mentions, notify_new_answer
 from .threads import (
     QuestionChanges,
@@ -48,6 +50,7 @@ def post_answer(actor: User, thread_id: int, body: object) -> Post:
                      answer_payload(answer, thread.accepted_answer_id),
                      subject=f"post:{answer.id}")
         notify_new_answer(actor, answer, thread)
+        award_for(actor.id, Trigger.ANSWER_POSTED, post_id=answer.id)
     return answer
 
 
@@ -135,3 +138,7 @@ def _move_acceptance(thread: Post, answer: Post | None) -> None:
     record_event(channels.thread(thread.id), "answer_accepted",
                  {"thread_id": thread.id, "answer_id": thread.accepted_answer_id},
                  subject=f"post:{thread.id}")
+    if answer is not None and answer.author_id != thread.author_id:
+        db.session.flush()
+        award_for(answer.author_id, Trigger.ANSWER_ACCEPTED, post_id=answer.id)
+        award_for(thread.author_id, Trigger.ACCEPT_GIVEN, post_id=answer.id)

@@ -7,18 +7,27 @@ from datetime import date
 
 from sqlalchemy import update
 
+from ..badges import Trigger
 from ..db import atomic, insert_ignoring_conflicts
 from ..errors import Forbidden
 from ..extensions import db
 from ..models import Post, PostType, ThreadView, User
 from ..models.base import utcnow
 from ..payloads import thread_payload
-from ..permissions import can_ask, can_delete_post, can_edit_post, privilege
+from ..permissions import (
+    can_ask,
+    can_delete_post,
+    can_edit_post,
+    can_retag,
+    privilege,
+    privilege_refusal,
+)
 from ..queries.threads import access_thread
 from ..realtime import channels
 from ..realtime.events import record_event
 from ..text.markdown import render_markdown
 from ..text.validation import check_tag_names, check_text
+from .badges import award_for
 from .notifications import notify_mentions
 from .tags import adjust_question_counts, ensure_tags
 
@@ -63,6 +72,7 @@ def ask_question(actor: User, draft: QuestionDraft) -> Post:
         record_event(channels.THREADS, "thread_created", thread_payload(thread),
                      subject=f"post:{thread.id}")
         notify_mentions(actor, thread, thread)
+        award_for(actor.id, Trigger.QUESTION_ASKED, post_id=thread.id)
     return thread
 
 
@@ -79,8 +89,8 @@ def edit_question(actor: User, thread_id: int, changes: QuestionChanges) -> Post
     tag_names = check_tags(changes.tags) if changes.tags is not None else None
     with atomic():
         thread = access_thread(actor, thread_id, for_update=True)
-        if not can_edit_post(actor, thread):
-            raise Forbidden(edit_refusal())
+        _check_may_edit(actor, thread,
+                        only_tags=title is None and body is None and tag_names is not None)
         if title is not None:
             thread.title = title
         previous_body = thread.body
@@ -97,6 +107,18 @@ def edit_question(actor: User, thread_id: int, changes: QuestionChanges) -> Post
         record_event(channels.thread(thread.id), "thread_updated", thread_payload(thread),
                      subject=f"post:{thread.id}")
     return thread
+
+
+def _check_may_edit(actor: User, thread: Post, *, only_tags: bool) -> None:
+    """Authors, moderators and PRIVILEGE_EDIT_OTHERS edit; PRIVILEGE_RETAG may change tags only."""
+    if can_edit_post(actor, thread) or (only_tags and can_retag(actor, thread)):
+        return
+    raise Forbidden(retag_refusal(actor) if only_tags else edit_refusal())
+
+
+def retag_refusal(actor: User) -> str:
+    return (privilege_refusal("retag", "Changing the tags of other people's questions", actor)
+            + f" Editing them needs {privilege('edit_others'):,} (moderators always may).")
 
 
 def edit_refusal() -> str:

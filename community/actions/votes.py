@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, select, update
 
+from ..badges import Trigger
 from ..db import atomic
 from ..errors import Forbidden, ValidationFailed
 from ..extensions import db
@@ -15,6 +16,8 @@ from ..queries.threads import access_post
 from ..realtime import channels
 from ..realtime.events import record_event
 from . import reputation
+from .badges import award_for
+from .vote_flags import flag_vote_pair
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,17 @@ def cast_vote(actor: User, post_id: int, value: object) -> VoteResult:
         post.score = score
         record_event(channels.thread(post.thread_id), "vote_changed",
                      {"post_id": post.id, "score": score}, subject=f"post:{post.id}")
+        _recognize(actor, post, value)
     return VoteResult(post.id, score, value)
+
+
+def _recognize(actor: User, post: Post, value: int) -> None:
+    """Badges the vote may earn (or take back), and the anti-gaming count of the pair."""
+    award_for(post.author_id, Trigger.VOTE_RECEIVED, post_id=post.id)
+    if value == 1:
+        award_for(actor.id, Trigger.VOTE_CAST, post_id=post.id)
+    if value:
+        flag_vote_pair(actor.id, post.author_id)
 
 
 def _check_may_vote(actor: User, post: Post, value: int) -> None:

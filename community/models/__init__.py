@@ -1,23 +1,38 @@
 """Persistence only: one module per domain noun. Importing this package registers every table."""
 
+from .badges import BadgeAward, Kudos, VoteFlag
 from .events import Event
+from .imports import ImportedObject
 from .notifications import Notification
 from .reputation import ReputationEntry
+from .rooms import HelpRequest, HelpStatus, Message, Room, RoomMember, RoomRole
+from .search import SearchCursor
 from .threads import Post, PostType, Tag, ThreadView, Vote, post_tags
 from .users import ApiToken, Role, User, user_skills
 
 __all__ = [
     "ApiToken",
+    "BadgeAward",
     "Event",
+    "HelpRequest",
+    "HelpStatus",
+    "ImportedObject",
+    "Kudos",
+    "Message",
     "Notification",
     "Post",
     "PostType",
     "ReputationEntry",
     "Role",
+    "Room",
+    "RoomMember",
+    "RoomRole",
+    "SearchCursor",
     "Tag",
     "ThreadView",
     "User",
     "Vote",
+    "VoteFlag",
     "post_tags",
     "user_skills",
 ]

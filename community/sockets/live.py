@@ -1,4 +1,4 @@
-"""The `/` namespace of shared/API.md: connect, join, leave, typing."""
+"""The `/` namespace of shared/API.md: connect, join, leave, typing, message."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from flask import current_app, request
 from flask_login import current_user, login_user
 from flask_socketio import Namespace, join_room, leave_room
 
+from ..actions import messages as message_actions
 from ..errors import ValidationFailed
-from ..payloads import user_payload
+from ..payloads import message_payload, user_payload
 from ..queries.events import CATCH_UP_LIMIT, events_after
 from ..queries.users import get_user_by_token
 from ..realtime import channels
@@ -84,3 +85,9 @@ class LiveNamespace(Namespace):
             raise ValidationFailed({"channel": "join the channel before typing in it"})
         hub.typing(request.sid, channel, state)
         return {"ok": True}
+
+    @socket_action
+    def on_message(self, data: dict[str, Any]) -> dict[str, Any]:
+        """A chat message in a live help room: the same action as POST /rooms/{slug}/messages."""
+        message, room = message_actions.post_message(current_user, data.get("room"), data.get("body"))
+        return {"ok": True, "message": message_payload(message, room)}

@@ -3,47 +3,13 @@
 // typing; new questions on the list; notifications in the header bell. After a reconnect each
 // channel is joined again with the last event id seen, so nothing is missed and nothing repeats.
 // Every page works without this script.
-import { io } from "/static/vendor/socket.io.esm.min.js";
 import { enhanceAcceptForm, markAnswer } from "./accept.js";
+import { Channel, TypingIndicator, announceTyping, liveConnection } from "./socket.js";
 import { showToast } from "./toast.js";
 import { refresh as refreshTimes } from "./time.js";
 import { enhanceVoteForms } from "./votes.js";
 
-const TYPING_SHOW_MS = 10000;   // hide someone's "typing" if it is not refreshed in this time
-const TYPING_REFRESH_MS = 3000; // while typing, say so again this often
-const TYPING_IDLE_MS = 4000;    // stop saying so after this long without a keystroke
-
 const viewerId = Number(document.body.dataset.userId);
-
-// A channel's cursor. Live events that arrive while a join is in flight wait in `pending`, so
-// the join's `missed` list (older) is applied first and the order is kept.
-class Channel {
-  constructor(name, lastId, handler) {
-    this.name = name;
-    this.lastId = lastId;
-    this.handler = handler;
-    this.joining = false;
-    this.pending = [];
-  }
-
-  deliver(envelope) {
-    if (envelope.id === null) {
-      this.handler(envelope);  // presence and typing are not stored and have no id
-    } else if (this.joining) {
-      this.pending.push(envelope);
-    } else if (envelope.id > this.lastId) {
-      this.lastId = envelope.id;
-      this.handler(envelope);
-    }
-  }
-
-  joined(ack) {
-    this.joining = false;
-    const queued = [...ack.missed, ...this.pending];
-    this.pending = [];
-    for (const envelope of queued) this.deliver(envelope);
-  }
-}
 
 // --- the thread page -------------------------------------------------------------------
 
@@ -79,6 +45,7 @@ function fillAnswer(article, answer) {
   time.title = answer.created_at;
   if (answer.author.id === viewerId) {
     for (const button of article.querySelectorAll(".vote-button")) button.disabled = true;
+    article.querySelector("[data-kudos]")?.remove();  // no kudos to yourself
   }
   refreshTimes(article);
 }
@@ -136,32 +103,10 @@ function isVisible(element) {
   return box.top < window.innerHeight && box.bottom > 0;
 }
 
-class TypingIndicator {
-  constructor(element) {
-    this.element = element;
-    this.typists = new Map();  // user id -> {name, timer}
-  }
-
-  update(user, state) {
-    const known = this.typists.get(user.id);
-    if (known) clearTimeout(known.timer);
-    if (state) {
-      const timer = setTimeout(() => this.update(user, false), TYPING_SHOW_MS);
-      this.typists.set(user.id, { name: user.display_name, timer });
-    } else {
-      this.typists.delete(user.id);
-    }
-    this.render();
-  }
-
-  render() {
-    if (!this.element) return;
-    const names = [...this.typists.values()].map((t) => t.name);
-    if (names.length === 0) this.element.textContent = "";
-    else if (names.length === 1) this.element.textContent = `${names[0]} is writing an answer…`;
-    else if (names.length === 2) this.element.textContent = `${names[0]} and ${names[1]} are writing answers…`;
-    else this.element.textContent = `${names.length} people are writing answers…`;
-  }
+function answerTypingPhrase(names) {
+  if (names.length === 1) return `${names[0]} is writing an answer…`;
+  if (names.length === 2) return `${names[0]} and ${names[1]} are writing answers…`;
+  return `${names.length} people are writing answers…`;
 }
 
 function renderPresence(list, users) {
@@ -210,6 +155,15 @@ function threadHandlers(threadElement, typing) {
         notice.textContent = "This question was deleted.";
       }
     },
+    live_help_started({ data }) {
+      if (!notice || threadElement.querySelector("[data-live-help]")) return;
+      const link = document.createElement("a");
+      link.href = data.room.url;
+      link.textContent = `Join “${data.room.title}”`;
+      notice.hidden = false;
+      notice.replaceChildren("Live help just started on this question: ", link);
+      threadElement.querySelector(".start-live-help")?.remove();
+    },
     post_deleted({ data }) {
       const article = findAnswer(data.post_id);
       if (!article) return;
@@ -238,27 +192,6 @@ function threadHandlers(threadElement, typing) {
   };
 }
 
-// Tell the thread that the viewer is typing an answer, and when they stop.
-function announceTyping(socket, channel, textarea) {
-  let typing = false;
-  let lastSent = 0;
-  let idleTimer = null;
-  const send = (state) => {
-    typing = state;
-    lastSent = Date.now();
-    socket.emit("typing", { channel, state });
-  };
-  textarea.addEventListener("input", () => {
-    if (!socket.connected) return;
-    if (!typing || Date.now() - lastSent > TYPING_REFRESH_MS) send(true);
-    clearTimeout(idleTimer);
-    idleTimer = setTimeout(() => typing && send(false), TYPING_IDLE_MS);
-  });
-  const stop = () => { clearTimeout(idleTimer); if (typing && socket.connected) send(false); };
-  textarea.addEventListener("blur", stop);
-  textarea.form?.addEventListener("submit", stop);
-}
-
 // --- notifications and the question list -------------------------------------------------
 
 function setUnread(count) {
@@ -273,6 +206,9 @@ const NOTIFICATION_TEXT = {
   reply_in_watched_thread: "also answered",
   answer_accepted: "accepted your answer to",
   mention: "mentioned you in",
+  kudos: "gave you kudos for",
+  help_request_claimed: "is helping with",
+  room_invite: "invited you to the live help room",
 };
 
 function userHandlers() {
@@ -280,11 +216,16 @@ function userHandlers() {
     notification({ data }) {
       const badge = document.querySelector("[data-unread-count]");
       setUnread((Number(badge?.textContent) || 0) + 1);
+      if (data.type === "badge_awarded") return;  // badge_awarded shows its own toast
       const who = data.actor ? `${data.actor.display_name} ` : "";
       showToast(`${who}${NOTIFICATION_TEXT[data.type] || data.type.replaceAll("_", " ")} “${data.subject}”`, "info");
     },
     notifications_read({ data }) {
       setUnread(data.unread_count);
+    },
+    badge_awarded({ data }) {
+      const tier = data.badge.tier.charAt(0).toUpperCase() + data.badge.tier.slice(1);
+      showToast(`🎉 New badge: ${data.badge.name} (${tier})`, `badge toast-${data.badge.tier}`);
     },
   };
 }
@@ -310,7 +251,7 @@ function subscriptions() {
 
   const threadElement = document.querySelector("article.thread[data-thread-id]");
   if (threadElement) {
-    const typing = new TypingIndicator(document.querySelector("[data-typing]"));
+    const typing = new TypingIndicator(document.querySelector("[data-typing]"), answerTypingPhrase);
     const handlers = threadHandlers(threadElement, typing);
     channels.push(new Channel(`thread:${threadElement.dataset.threadId}`,
       Number(threadElement.dataset.lastEventId) || 0, (envelope) => handlers[envelope.type]?.(envelope)));
@@ -335,30 +276,13 @@ function setLiveStatus(text, live) {
 
 function start() {
   if (!viewerId) return;
+  const live = liveConnection();
   const channels = subscriptions();
-  const byName = new Map(channels.map((channel) => [channel.name, channel]));
-  const socket = io();
-  const EVENTS = ["answer_created", "answer_updated", "thread_updated", "post_deleted", "vote_changed",
-    "answer_accepted", "presence", "typing", "notification", "notifications_read", "thread_created"];
-  for (const name of EVENTS) {
-    socket.on(name, (envelope) => byName.get(envelope.channel)?.deliver(envelope));
-  }
-  socket.on("connect", () => {
-    setLiveStatus("Live", true);
-    for (const channel of channels) {
-      channel.joining = true;
-      socket.emit("join", { channel: channel.name, after: channel.lastId }, (ack) => {
-        if (!ack?.ok) { channel.joining = false; return; }
-        if (ack.resync) { window.location.reload(); return; }
-        channel.joined(ack);
-        if (ack.presence?.length) channel.handler({ type: "presence", id: null, data: { users: ack.presence } });
-      });
-    }
-  });
-  socket.on("disconnect", () => setLiveStatus("Reconnecting…", false));
+  live.onStatus((connected) => setLiveStatus(connected ? "Live" : "Reconnecting…", connected));
+  for (const channel of channels) live.add(channel);
   const thread = channels.find((channel) => channel.name.startsWith("thread:"));
   const textarea = document.querySelector(".answer-form textarea[name=body]");
-  if (thread && textarea) announceTyping(socket, thread.name, textarea);
+  if (thread && textarea) announceTyping(live, thread.name, textarea);
 }
 
 start();

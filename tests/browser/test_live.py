@@ -50,11 +50,14 @@ def test_answers_typing_votes_and_presence_arrive_without_reload(live_app, live_
         expect(live_answer.locator(".post-body strong")).to_have_text("Learning → New hire")
         expect(live_answer.locator(".user-link")).to_have_text("Tom Okafor")
         expect(page_a.locator("#answers-heading")).to_have_text("1 answer")
-        expect(page_a.locator("[data-unread-count]")).to_have_text("1")
+        expect(page_a.locator("[data-unread-count]")).to_have_text("2")  # First Question badge + answer
 
-        # The inserted answer is fully working: A accepts it without a reload.
+        # The inserted answer is fully working: A accepts it without a reload, and A's first
+        # acceptance of a colleague's answer earns a badge, announced live with a toast.
         live_answer.get_by_role("button", name="Accept this answer").click()
         expect(live_answer.locator("[data-accepted-mark]")).to_be_visible()
+        expect(page_a.locator(".toast-badge")).to_contain_text("New badge: Scholar (Bronze)")
+        expect(page_a.locator("[data-unread-count]")).to_have_text("3")
 
         # A vote by someone else changes the score on A's page.
         voter = make_user(live_app, "livec")

@@ -5,15 +5,19 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from ...actions import users as user_actions
+from ...badges import RULES_BY_SLUG, BadgeRule
 from ...errors import ValidationFailed
-from ...models import Post, PostType, ReputationEntry, User
+from ...models import BadgeAward, Kudos, Post, PostType, ReputationEntry, User
 from ...permissions import can_view_post
+from ...queries.badges import user_awards
+from ...queries.kudos import list_kudos
 from ...queries.paging import Page, parse_page
 from ...queries.users import (
     access_user,
@@ -23,6 +27,7 @@ from ...queries.users import (
     user_stats,
 )
 from ..forms import form_refused, form_text, render_form, split_tags
+from ..recognition.profile import profile_recognition
 from ..urls import post_href
 from .avatars import avatar_svg
 from .blueprint import bp
@@ -88,8 +93,35 @@ def _reputation_tab(user: User, page: Page) -> tuple[list[ActivityRow], int]:
             for e in entries], total
 
 
-TABS: dict[str, Callable[[User, Page], tuple[list[ActivityRow], int]]] = {
+@dataclass(frozen=True)
+class AwardRow:
+    award: BadgeAward
+    rule: BadgeRule
+    link: PostLink | None  # the post that earned it, when there is one the viewer may see
+
+
+@dataclass(frozen=True)
+class KudosRow:
+    kudos: Kudos
+    link: PostLink | None
+
+
+def _badges_tab(user: User, page: Page) -> tuple[list[AwardRow], int]:
+    awards, total = user_awards(user, page)
+    links = _post_links([a.post_id for a in awards if a.post_id is not None])
+    return [AwardRow(a, RULES_BY_SLUG[a.badge_slug], links.get(a.post_id) if a.post_id else None)
+            for a in awards], total
+
+
+def _kudos_tab(user: User, page: Page) -> tuple[list[KudosRow], int]:
+    kudos, total = list_kudos(page, to=user)
+    links = _post_links([k.post_id for k in kudos if k.post_id is not None])
+    return [KudosRow(k, links.get(k.post_id) if k.post_id else None) for k in kudos], total
+
+
+TABS: dict[str, Callable[[User, Page], tuple[list[Any], int]]] = {
     "questions": _questions_tab, "answers": _answers_tab, "reputation": _reputation_tab,
+    "badges": _badges_tab, "kudos": _kudos_tab,
 }
 
 
@@ -101,8 +133,10 @@ def user_profile(username: str) -> ResponseReturnValue:
         tab = "questions"
     page = parse_page(request.args.get("page"))
     rows, total = TABS[tab](user, page)
-    return render_template("accounts/user.html", profile=user, stats=user_stats(user), tab=tab,
-                           rows=rows, total=total, page=page, reason_labels=REASON_LABELS)
+    stats = user_stats(user)
+    return render_template("accounts/user.html", profile=user, stats=stats, tab=tab,
+                           rows=rows, total=total, page=page, reason_labels=REASON_LABELS,
+                           recognition=profile_recognition(user, current_user, stats))
 
 
 @bp.get("/users/<username>/avatar.svg")

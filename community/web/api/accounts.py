@@ -6,8 +6,17 @@ from flask import jsonify
 from flask_login import current_user, login_required
 
 from ...actions import users as user_actions
+from ...badges import RULES_BY_SLUG
 from ...errors import Unauthorized
-from ...payloads import page_payload, profile_payload, reputation_entry_payload, user_payload
+from ...payloads import (
+    award_payload,
+    page_payload,
+    profile_payload,
+    reputation_entry_payload,
+    user_payload,
+)
+from ...queries.badges import user_awards
+from ...queries.kudos import count_kudos_received
 from ...queries.notifications import count_unread
 from ...queries.paging import parse_page
 from ...queries.users import access_user, list_reputation, user_stats
@@ -60,7 +69,10 @@ def update_me(data: dict):
 @bp.get("/users/<username>")
 def user_profile(username: str):
     user = access_user(username)
-    return {**profile_payload(user), **user_stats(user), "badges": [], "kudos_received": 0}
+    awards, _ = user_awards(user)
+    return {**profile_payload(user), **user_stats(user),
+            "badges": [award_payload(a, RULES_BY_SLUG[a.badge_slug]) for a in awards],
+            "kudos_received": count_kudos_received(user)}
 
 
 @bp.get("/users/<username>/reputation")

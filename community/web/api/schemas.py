@@ -93,3 +93,29 @@ class NotificationListArgs(Input):
 class NotificationsReadIn(Input):
     ids = fields.List(fields.Integer(strict=True))
     all = fields.Boolean(load_default=False)
+
+
+class KudosIn(Input):
+    to = fields.String(required=True)
+    message = fields.String(required=True)
+    post_id = fields.Integer(load_default=None, allow_none=True, strict=True)
+
+
+class KudosListArgs(Input):
+    to = fields.String()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class LeaderboardArgs(Input):
+    period = fields.String()
+    department = fields.String()
+    tag = fields.String()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class VoteFlagArgs(Input):
+    resolved = fields.Boolean(load_default=False)
+    page = fields.Integer()
+    per_page = fields.Integer()

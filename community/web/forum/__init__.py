@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import posts, questions, tags
+from . import posts, questions, retag, tags
 from .blueprint import bp
 
-ROUTE_MODULES = (questions, posts, tags)  # importing them attaches their routes to bp
+ROUTE_MODULES = (questions, posts, tags, retag)  # importing them attaches their routes to bp
 
 
 def init_app(app: Flask) -> None:
