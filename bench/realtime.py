@@ -77,7 +77,7 @@ async def _measure(fleet: Fleet, n: int, messages: int, send: Callable[[str], No
             "deliveries": len(latencies), "missed": missed}
 
 
-def _community_setup(base: str) -> tuple[list[str], int, Any]:
+def _community_setup(base: str) -> tuple[list[str], int, Any, dict[str, Any]]:
     session = requests.Session()
     tokens = []
     for i in range(USERS):
@@ -96,7 +96,10 @@ def _community_setup(base: str) -> tuple[list[str], int, Any]:
                              json={"body": marker})
         assert reply.status_code == 201, reply.text
 
-    return tokens, thread["id"], send
+    # One real answer event, so the floor can emit messages of exactly the same size.
+    send("sample")
+    sample = session.get(f"{base}/api/v1/threads/{thread['id']}/events?after=0").json()["events"][-1]
+    return tokens, thread["id"], send, sample["data"]
 
 
 async def _run_one(base: str, pid: int, channel: str, tokens: list[str], n: int, messages: int,
@@ -116,11 +119,13 @@ async def _run_one(base: str, pid: int, channel: str, tokens: list[str], n: int,
 def run(sizes: list[int], messages: int) -> dict[str, Any]:
     rows = {}
     with community_server() as (base, process), python_server(FLOOR) as (floor, floor_proc):
-        tokens, thread_id, send = _community_setup(base)
+        tokens, thread_id, send, sample = _community_setup(base)
         floor_session = requests.Session()
 
         def floor_send(marker: str) -> None:
-            floor_session.post(f"{floor}/emit", json={"channel": "thread:1", "data": {"body": marker}})
+            # The same payload as the product's answer_created event, only the marker differs.
+            data = {**sample, "body": marker}
+            floor_session.post(f"{floor}/emit", json={"channel": "thread:1", "data": data})
 
         for n in sizes:
             product = asyncio.run(_run_one(base, process.pid, f"thread:{thread_id}", tokens, n,

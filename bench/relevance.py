@@ -29,7 +29,7 @@ from community.models import ImportedObject
 from .common import print_table, write_result
 from .searchsetup import machine_line, scratch_app, write_section
 
-DATA = Path("/work/shared/data/relevance")
+DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "relevance"  # beside the checkout
 Ranker = Callable[[str], list[int]]  # title -> ranked Stack Exchange question ids
 
 

@@ -145,7 +145,7 @@ def query_mix(corpus: Corpus, count: int) -> list[dict]:
         lambda: {"q": rng.choice(rare)},
         lambda: {"q": f"{rng.choice(common)} {rng.choice(rare)}"},
         lambda: {"q": " ".join(rng.sample(common, 3))},
-        lambda: {"q": f'"{corpus.text(2, 2)}"'},
+        lambda: {"q": f'"{rng.choice(common)} {rng.choice(common)}"'},
         lambda: {"q": f"{rng.choice(common)} tag:tag-{rng.randint(1, TAGS)}"},
         lambda: {"q": f"{rng.choice(common)} is:solved score:5"},
         lambda: {"q": rng.choice(common), "sort": "newest"},

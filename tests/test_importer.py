@@ -16,7 +16,8 @@ from community.models import ImportedObject, Post, ReputationEntry, Tag, User
 from tests.support import ApiClient
 
 SMALL = Path(__file__).parent / "fixtures" / "se_small"
-REAL = Path("/work/shared/data/relevance/se-dump")
+# shared/ sits beside the checkout (here and in CI).
+REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "relevance" / "se-dump"
 
 
 def invoke(app, args: list[str]):

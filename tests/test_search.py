@@ -231,3 +231,17 @@ def test_the_indexer_thread_indexes_new_posts_by_itself(make_app, alice):
     finally:
         indexer.stop()
     assert not indexer.running
+
+
+def test_the_best_match_wins_even_when_it_comes_last(app, alice):
+    """Whoosh's early-termination shortcuts must never drop a top hit found late in the index."""
+    for n in range(30):
+        make_thread(app, alice, f"Routine question number {n} about printers",
+                    body="Mentions toner once.")
+    index(app)
+    best = make_thread(app, alice, "Toner toner toner: which toner cartridge fits?",
+                       body="Toner for the toner-hungry printer.")
+    index(app)
+    assert ids(app, "toner")[0] == best.id
+    response = ApiClient(app).get("threads/similar", query_string={"title": "toner cartridge"})
+    assert response.json["results"][0]["id"] == best.id

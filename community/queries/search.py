@@ -114,17 +114,18 @@ def _results(hits: list[search.Hit], terms: frozenset[str]) -> list[SearchResult
     posts = _visible_posts({h.post_id for h in hits} | {h.thread_id for h in hits})
     shown = [h for h in hits if h.post_id in posts and h.thread_id in posts]
     bodies = {h.post_id: search.plain_text(posts[h.post_id].body_html) for h in shown}
-    unmatched = [h.thread_id for h in shown
-                 if h.kind == "thread" and search.marked(bodies[h.post_id], terms) is None]
-    answers = _answer_texts(unmatched)
+    snippets = {h.post_id: search.marked(bodies[h.post_id], terms) for h in shown}
+    # a thread found through its answers: the snippet comes from the best answer
+    answers = _answer_texts([h.thread_id for h in shown
+                             if h.kind == "thread" and snippets[h.post_id] is None])
     results = []
     for hit in shown:
         thread = posts[hit.thread_id]
-        texts = [bodies[hit.post_id], *answers.get(hit.thread_id, [])] if hit.kind == "thread" \
-            else [bodies[hit.post_id]]
+        snippet = snippets[hit.post_id] or search.snippet(
+            [*answers.get(hit.thread_id, []), bodies[hit.post_id]], terms)
         title_html = search.marked(thread.title, terms, whole=True) or Markup(escape(thread.title))
-        results.append(SearchResult(hit.kind, posts[hit.post_id], thread, title_html,
-                                    search.snippet(texts, terms), hit.score))
+        results.append(SearchResult(hit.kind, posts[hit.post_id], thread, title_html, snippet,
+                                    hit.score))
     return results
 
 
@@ -139,11 +140,10 @@ def search_posts(actor: User | None, q: object, type_: object = None, sort: obje
     page = page or Page()
     kinds, question_only = search_scope(type_, query)
     found = search.find(query, kinds, question_only=question_only, sort=sort,
-                        offset=page.offset, limit=page.per_page)
+                        offset=page.offset, limit=page.per_page, suggest=True)
     results = _results(found.hits, found.terms)
     total = max(0, found.total - (len(found.hits) - len(results)))
-    return SearchResults(query, type_, sort, page, total, results, search.suggest(query),
-                         found.partial)
+    return SearchResults(query, type_, sort, page, total, results, found.suggestion, found.partial)
 
 
 @dataclass(frozen=True)

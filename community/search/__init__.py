@@ -23,9 +23,10 @@ from .highlight import marked
 from .indexer import index_pending
 from .query import IS_VALUES, MAX_QUERY_CHARS, SearchQuery, parse_query, query_error
 from .ranking import DEFAULT_RANKING, RankingParams
+from .readers import SearchUnavailable
 from .rebuild import RebuildStats, count_indexable_posts, rebuild
 from .schema import KINDS
-from .searcher import MAX_RESULT_WINDOW, SORTS, Hit, HitPage, SearchUnavailable, find, similar, suggest
+from .searcher import MAX_RESULT_WINDOW, SORTS, Hit, HitPage, find, similar, suggest
 from .service import IndexerThread, indexer_thread, run_forever, start_indexer
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Post, PostType, Tag, User, post_tags
-from .schema import PUBLIC
+from .schema import NAMESPACES, PUBLIC
 
 _BLOCK_TAG = re.compile(r"</?(?:p|div|br|li|ul|ol|pre|blockquote|h[1-6]|tr|td|th|table|hr|dd|dt)\b[^>]*>",
                         re.IGNORECASE)
@@ -108,11 +108,12 @@ def epoch_ms(moment: datetime) -> int:
 
 
 def _common(kind: str, post: PostRow, thread: ThreadSource) -> dict[str, Any]:
+    text = NAMESPACES[kind]
     return {
         "doc_id": f"{kind}:{post.id}", "kind": kind, "post_id": post.id,
         "thread_id": thread.question.id, "thread": str(thread.question.id), "access": PUBLIC,
-        "title": thread.title, "tags": " ".join(thread.tags),
-        "tag_words": " ".join(tag.replace("-", " ") for tag in thread.tags),
+        text + "title": thread.title, "tags": " ".join(thread.tags),
+        text + "tag_words": " ".join(tag.replace("-", " ") for tag in thread.tags),
         "author": post.author, "solved": thread.accepted_answer_id is not None,
         "votes": post.score, "created": epoch_ms(post.created_at),
     }
@@ -133,7 +134,8 @@ def thread_documents(thread: ThreadSource) -> list[dict[str, Any]]:
     }]
     for answer in thread.answers:
         own_links = "\n".join(link_texts(answer.body_html))
-        docs.append({**_common("answer", answer, thread), "body": html_to_text(answer.body_html),
-                     "links": own_links, "pairs": own_links, "people": answer.author})
+        docs.append({**_common("answer", answer, thread), "a_body": html_to_text(answer.body_html),
+                     "a_links": own_links, "a_pairs": f"{thread.title}\n{own_links}",
+                     "people": answer.author})
     return docs
 

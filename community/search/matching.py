@@ -16,7 +16,6 @@ from whoosh.query import (
     And,
     AndMaybe,
     AndNot,
-    Every,
     NumericRange,
     Or,
     Phrase,
@@ -28,9 +27,10 @@ from whoosh.reading import IndexReader
 from .documents import epoch_ms
 from .query import Clause, SearchQuery
 from .ranking import RankingParams
-from .schema import PAIRS, PHRASE_FIELDS, PUBLIC, STEMMED
+from .schema import NAMESPACES, PAIRS, PHRASE_FIELDS, PUBLIC, SCHEMA, STEMMED
 
-MAX_PREFIX_TERMS = 64  # a prefix* clause matches at most this many distinct indexed words
+MAX_PREFIX_TERMS = 10  # a prefix* clause matches the 10 most used words it begins
+PREFIX_SCAN = 200  # of at most this many candidates per field
 
 
 class _ExcludingMatcher(AndNotMatcher):
@@ -52,46 +52,67 @@ def analyze(text: str) -> list[str]:
     return [token.text for token in STEMMED(text)]
 
 
-def _prefix_terms(reader: IndexReader, field: str, prefix: str, budget: int) -> list[str]:
-    found = []
-    for raw in reader.expand_prefix(field, prefix):
-        found.append(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
-        if len(found) >= budget:
-            break
+def _prefix_terms(reader: IndexReader, fields: Iterable[str], starts: Iterable[str]) -> list[str]:
+    """The most used indexed words beginning with one of ``starts`` (a bounded expansion)."""
+    seen: dict[str, int] = {}
+    for field in fields:
+        for start in starts:
+            for n, raw in enumerate(reader.expand_prefix(field, start)):
+                if n >= PREFIX_SCAN:
+                    break
+                word = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+                seen[word] = seen.get(word, 0) + reader.doc_frequency(field, word)
+    return sorted(seen, key=lambda word: -seen[word])[:MAX_PREFIX_TERMS]
+
+
+def kind_fields(kinds: Iterable[str], boosts: Mapping[str, float]) -> dict[str, float]:
+    """The text fields (with their boosts) of these kinds of documents that exist in the schema."""
+    found = {}
+    for kind in sorted(kinds):
+        for name, boost in boosts.items():
+            field = NAMESPACES[kind] + name
+            if boost and field in SCHEMA:
+                found[field] = boost
     return found
 
 
+def _base(field: str) -> str:
+    return field.split("_", 1)[1] if field[:2] in ("a_", "r_", "m_") else field
+
+
 def clause_query(clause: Clause, boosts: Mapping[str, float], reader: IndexReader) -> Query | None:
-    """What one word or phrase matches in any of the text fields (None if it has no words)."""
+    """What one word or phrase matches in any of these text fields (None if it has no words)."""
     tokens = analyze(clause.text)
     if not tokens:
         return None
     if clause.prefix:  # indexed words are stems: try the typed prefix and its stem
-        starts = {clause.text.lower(), tokens[0]}
-        terms = [Term(f, t, boost=b) for f, b in boosts.items()
-                 for t in dict.fromkeys(t for s in starts
-                                        for t in _prefix_terms(reader, f, s, MAX_PREFIX_TERMS))]
-        return Or(terms) if terms else None
+        fields = {f: b for f, b in boosts.items() if _base(f) in PHRASE_FIELDS}
+        words = _prefix_terms(reader, [f for f in fields if _base(f) != "answers"],
+                              sorted({clause.text.lower(), tokens[0]}))
+        return Or([Term(f, w, boost=b) for f, b in fields.items() for w in words]) if words else None
     if len(tokens) == 1:
         return Or([Term(f, tokens[0], boost=b) for f, b in boosts.items()])
-    return Or([Phrase(f, tokens, boost=b) for f, b in boosts.items() if f in PHRASE_FIELDS])
+    return Or([Phrase(f, tokens, boost=b) for f, b in boosts.items()
+               if _base(f) in PHRASE_FIELDS])
 
 
-def pair_terms(clauses: Iterable[Clause], boost: float) -> list[Query]:
+def pair_terms(clauses: Iterable[Clause], kinds: Iterable[str], boost: float) -> list[Query]:
     words = " ".join(c.text for c in clauses if not c.phrase and not c.prefix)
     pairs = dict.fromkeys(t.text for t in PAIRS(words) if " " in t.text)
-    return [Term("pairs", pair, boost=boost) for pair in pairs] if boost else []
+    fields = kind_fields(kinds, {"pairs": boost})
+    return [Term(field, pair, boost=boost) for field in fields for pair in pairs]
 
 
 def _day_start(day: date) -> int:
     return epoch_ms(datetime(day.year, day.month, day.day, tzinfo=UTC))
 
 
-def filter_queries(query: SearchQuery, kinds: Iterable[str], question_only: bool) -> list[Query]:
+def filter_queries(query: SearchQuery, question_only: bool, reader: IndexReader) -> list[Query]:
+    """What restricts the matches without scoring (the text fields already choose the kinds)."""
     people = "author" if question_only else "people"
-    filters: list[Query] = [Or([Term("kind", kind) for kind in sorted(kinds)]),
-                            Term("access", PUBLIC)]
-    filters += [Term("tags", tag) for tag in query.tags]
+    filters: list[Query] = [Term("tags", tag) for tag in query.tags]
+    if reader.doc_frequency("access", PUBLIC) < reader.doc_count():  # some documents are private
+        filters.append(Term("access", PUBLIC))
     if query.users:
         filters.append(Or([Term(people, user) for user in query.users]))
     if query.solved is not None:
@@ -116,27 +137,36 @@ def exclusion_queries(query: SearchQuery, boosts: Mapping[str, float],
 @dataclass(frozen=True)
 class Compiled:
     query: Query  # what is scored: the words (and exclusions)
-    filter: Query  # what restricts without scoring: kind, access and the operators
+    filter: Query | None  # what restricts without scoring: the operators (None: nothing)
     terms: frozenset[str]  # analyzed words to highlight
     word_clauses: int  # how many words/phrases are searched for (0: filters only)
 
 
-COMMON_SHARE = 0.25  # in "any word" mode, words in more documents than this are left out
+# In "any word" mode on a large index, words in more than this share of the documents are left
+# out: they barely move BM25 scores but make the query score most of the index. (Small indexes
+# are fast anyway and keep every word: measured on the relevance set, that ranks a little better.)
+COMMON_SHARE = 0.3
+PRUNE_FROM_DOCS = 20_000
+MAX_ANY_WORDS = 12  # an any-word query scores at most this many (the rarest) words
 
 
-def _informative(cores: list[tuple[Clause, Query]], reader: IndexReader) -> list[Query]:
-    """Leave out words nearly every document has: they barely move BM25 scores but make an
-    any-word query score most of the index. The rarest word is always kept."""
-    limit = max(50, COMMON_SHARE * reader.doc_count())
+def _informative(cores: list[tuple[Clause, Query]], fields: Iterable[str],
+                 reader: IndexReader) -> list[Query]:
+    """The clauses worth scoring; the rarest word is always kept."""
+    if reader.doc_count() < PRUNE_FROM_DOCS and len(cores) <= MAX_ANY_WORDS:
+        return [q for _c, q in cores]
+    limit = COMMON_SHARE * reader.doc_count() if reader.doc_count() >= PRUNE_FROM_DOCS else None
+    fields = [f for f in fields if _base(f) in ("title", "body")]
 
     def frequency(clause: Clause) -> int:
         tokens = analyze(clause.text)
         if clause.phrase or clause.prefix or len(tokens) != 1:
             return 0
-        return max(reader.doc_frequency(field, tokens[0]) for field in ("title", "body"))
+        return max(reader.doc_frequency(field, tokens[0]) for field in fields)
 
     scored = sorted(((frequency(c), q) for c, q in cores), key=lambda pair: pair[0])
-    return [q for n, (df, q) in enumerate(scored) if n == 0 or df <= limit]
+    kept = [q for n, (df, q) in enumerate(scored) if n == 0 or limit is None or df <= limit]
+    return kept[:MAX_ANY_WORDS]
 
 
 def compile_query(query: SearchQuery, kinds: Iterable[str], params: RankingParams,
@@ -144,18 +174,20 @@ def compile_query(query: SearchQuery, kinds: Iterable[str], params: RankingParam
     boosts = dict(params.field_boosts)
     if question_only:
         boosts.pop("answers", None)
+    fields = kind_fields(kinds, boosts)
     positive = list(query.words)
-    cores = [(c, q) for c in positive if (q := clause_query(c, boosts, reader)) is not None]
-    pairs = pair_terms(positive, params.pair_boost)
-    if not cores:
-        text: Query = Every()
+    cores = [(c, q) for c in positive if (q := clause_query(c, fields, reader)) is not None]
+    pairs = pair_terms(positive, kinds, params.pair_boost)
+    if not cores:  # only filters: every document of these kinds
+        text: Query = Or([Term("kind", kind) for kind in sorted(kinds)])
     elif match_all:
         text = And([q for _c, q in cores]) if len(cores) > 1 else cores[0][1]
         text = AndMaybe(text, Or(pairs)) if pairs else text
     else:
-        text = Or(_informative(cores, reader) + pairs)
-    excluded = exclusion_queries(query, boosts, reader)
+        text = Or(_informative(cores, fields, reader) + pairs)
+    excluded = exclusion_queries(query, fields, reader)
     if excluded:
         text = Excluding(text, Or(excluded))
+    filters = filter_queries(query, question_only, reader)
     terms = frozenset(t for c in positive for t in analyze(c.text))
-    return Compiled(text, And(filter_queries(query, kinds, question_only)), terms, len(cores))
+    return Compiled(text, And(filters) if filters else None, terms, len(cores))

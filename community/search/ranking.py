@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from whoosh.collectors import TimeLimit, WrappingCollector
 from whoosh.scoring import BM25F, BM25FScorer
 
+from .schema import SIBLING_FIELDS
+
 MAX_PRIOR_VOTES = 1000  # the prior stops growing here, which bounds it for block skipping
 
 
@@ -23,10 +25,10 @@ class RankingParams:
     # Tuned with `python -m bench.relevance --tune` (coordinate ascent on the even query ids).
     field_boosts: dict[str, float] = field(default_factory=lambda: {
         "title": 1.0, "body": 1.0, "answers": 1.0, "tag_words": 1.0, "links": 0.5})
-    pair_boost: float = 0.5  # shared adjacent word pairs (title and link texts)
+    pair_boost: float = 1.0  # shared adjacent word pairs (title and link texts)
     vote_prior: float = 0.3  # score * (1 + vote_prior * log(1 + votes))
     k1: float = 0.9
-    b: float = 0.9
+    b: float = 0.75
 
     def prior(self, votes: int) -> float:
         if votes >= 0:
@@ -62,6 +64,14 @@ class CommunityWeighting(BM25F):
         super().__init__(B=params.b, K1=params.k1)
         self.params = params
 
+    def idf(self, searcher, fieldname, text):
+        parent = searcher.get_parent()
+        frequency = parent.doc_frequency(fieldname, text)
+        sibling = SIBLING_FIELDS.get(fieldname)
+        if sibling is not None:
+            frequency += parent.doc_frequency(sibling, text)
+        return math.log(parent.doc_count_all() / (frequency + 1)) + 1
+
     def scorer(self, searcher, fieldname, text, qf=1):
         schema_field = searcher.schema[fieldname]
         if not schema_field.scorable or not searcher.reader().has_column("votes"):
@@ -70,22 +80,26 @@ class CommunityWeighting(BM25F):
 
 
 class DeadlineCollector(WrappingCollector):
-    """Stops collecting once ``seconds`` have passed (TimeLimit; partial results stay available).
+    """Stops the search once ``seconds`` have passed (TimeLimit; partial results stay available).
 
-    Checks the clock every few hundred documents instead of using signals or timer threads, so it
-    works in request threads and under gevent alike.
+    Checks the clock every few hundred matches instead of using signals or timer threads, so it
+    works in request threads and under gevent alike. It wraps the scoring collector from the
+    inside (a FilterCollector may wrap it), so filters still apply.
     """
 
     def __init__(self, child, seconds: float) -> None:
         super().__init__(child)
         self.deadline = time.monotonic() + seconds
 
-    def collect_matches(self) -> None:
-        child = self.child
-        for count, sub_docnum in enumerate(child.matches()):
-            if count & 255 == 0 and time.monotonic() > self.deadline:
+    def computes_count(self) -> bool:
+        return self.child.computes_count()
+
+    def matches(self):
+        deadline = self.deadline
+        for count, sub_docnum in enumerate(self.child.matches()):
+            if count & 255 == 0 and time.monotonic() > deadline:
                 raise TimeLimit
-            child.collect(sub_docnum)
+            yield sub_docnum
 
 
 __all__ = ["DEFAULT_RANKING", "CommunityWeighting", "DeadlineCollector", "RankingParams", "TimeLimit"]

@@ -2,9 +2,13 @@
 
 Kinds today: ``thread`` (a question with its tags and the text of its answers, so a thread found
 through its answers is one result) and ``answer`` (each answer alone, for ``type=answer``).
-Resources and public room transcripts become kinds ``resource`` and ``room`` with the same text
-fields; ``access`` carries who may see a document (``public`` today; a private room would index
-``room:<slug>`` and be filtered by the caller's rooms).
+Resources and public room transcripts become kinds ``resource`` and ``room``.
+
+Each kind has its own text fields (``title`` for threads, ``a_title`` for answers, ...): a query
+only walks the postings of the kinds it asks for (no filtering out of the other kinds' matches),
+and each kind gets its own length statistics for BM25. Filter fields (tags, people, votes, dates)
+are shared. ``access`` carries who may see a document (``public`` today; a private room would
+index ``room:<slug>`` and be filtered by the caller's rooms).
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ from whoosh.analysis import (
 )
 
 KINDS = ("thread", "answer", "resource", "room")
-__all__ = ["KINDS", "PAIRS", "PUBLIC", "SCHEMA", "STEMMED", "STOP_WORDS", "WORDS", "build_schema"]
+__all__ = ["KINDS", "NAMESPACES", "PAIRS", "PUBLIC", "SCHEMA", "SIBLING_FIELDS", "STEMMED",
+           "STOP_WORDS", "WORDS", "build_schema"]
 PUBLIC = "public"
 
 # Words and dotted words ("3.5", "node.js"); unlike Whoosh's default, "*" is never part of a word.
@@ -33,9 +38,29 @@ PAIRS = StemmingAnalyzer(expression=WORD, minsize=2, maxsize=40, cachesize=100_0
 # The vocabulary "did you mean" draws from: whole lower-cased words as people type them.
 WORDS = RegexTokenizer(r"[^\W\d_]+") | LowercaseFilter() | StopFilter(minsize=3, maxsize=30)
 
-# Text fields a query's words are matched against.
+# Text fields a query's words are matched against, and the prefix each kind's copies carry.
 TEXT_FIELDS = ("title", "body", "answers", "tag_words", "links")
 PHRASE_FIELDS = ("title", "body", "answers")
+NAMESPACES = {"thread": "", "answer": "a_", "resource": "r_", "room": "m_"}
+# How rare a word is, is judged over all posts: a thread field and the answers' field with the
+# same text count together (document frequency), whichever kind is searched.
+SIBLING_FIELDS = {"title": "a_title", "body": "a_body", "answers": "a_body",
+                  "tag_words": "a_tag_words", "links": "a_links", "pairs": "a_pairs",
+                  "a_title": "title", "a_body": "body", "a_tag_words": "tag_words",
+                  "a_links": "links", "a_pairs": "pairs"}
+
+
+def _text_fields(prefix: str, with_answers: bool) -> dict[str, fields.FieldType]:
+    text = {
+        "title": fields.TEXT(analyzer=STEMMED),
+        "body": fields.TEXT(analyzer=STEMMED),
+        "tag_words": fields.TEXT(analyzer=STEMMED, phrase=False),  # "grovers algorithm"
+        "links": fields.TEXT(analyzer=STEMMED, phrase=False),  # the visible text of links
+        "pairs": fields.TEXT(analyzer=PAIRS, phrase=False),
+    }
+    if with_answers:
+        text["answers"] = fields.TEXT(analyzer=STEMMED)
+    return {prefix + name: field for name, field in text.items()}
 
 
 def build_schema() -> fields.Schema:
@@ -46,13 +71,9 @@ def build_schema() -> fields.Schema:
         thread_id=fields.NUMERIC(int, bits=64, stored=True),
         thread=fields.ID(),  # the thread id as text: deleting a thread's documents by term
         access=fields.ID(),
-        title=fields.TEXT(analyzer=STEMMED),
-        body=fields.TEXT(analyzer=STEMMED),
-        answers=fields.TEXT(analyzer=STEMMED),
+        **_text_fields(NAMESPACES["thread"], with_answers=True),
+        **_text_fields(NAMESPACES["answer"], with_answers=False),
         tags=fields.KEYWORD(lowercase=True),  # exact names for tag:NAME
-        tag_words=fields.TEXT(analyzer=STEMMED, phrase=False),  # "grovers algorithm"
-        links=fields.TEXT(analyzer=STEMMED, phrase=False),  # the visible text of links
-        pairs=fields.TEXT(analyzer=PAIRS, phrase=False),
         spell=fields.TEXT(analyzer=WORDS, phrase=False),
         author=fields.ID(),  # lower-cased username of the post's author
         people=fields.KEYWORD(lowercase=True),  # the author, and for threads every answerer

@@ -1,44 +1,33 @@
 """Reading the index: search, similar questions and "did you mean".
 
-Readers open the live generation per call (cheap) and never wait for the writer. Every search is
-capped in time (SEARCH_TIME_LIMIT_MS): past it, the hits found so far are returned. A missing index
-reads as empty; an unreadable one raises SearchUnavailable (503) instead of a 500.
+Searchers come from a pool (readers.py) and are brought up to date before each use; they never
+wait for the writer. Every search is capped in time (SEARCH_TIME_LIMIT_MS): past it, the hits found
+so far are returned. A missing index reads as empty; an unreadable one is a 503, never a 500.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-import threading
-from collections import OrderedDict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask import current_app
-from whoosh.idsets import BitSet
-from whoosh.query import Query
+from whoosh.collectors import FilterCollector
+from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 from whoosh.sorting import FieldFacet, MultiFacet
 from whoosh.support.levenshtein import distance
 
-from ..errors import DomainError
-from . import storage
 from .matching import Compiled, analyze, compile_query
 from .query import SearchQuery, plain_query, query_error
-from .ranking import DEFAULT_RANKING, CommunityWeighting, DeadlineCollector, RankingParams, TimeLimit
-from .rebuild import search_root
+from .ranking import DEFAULT_RANKING, DeadlineCollector, RankingParams, TimeLimit
+from .readers import SearchUnavailable, filter_docs, open_searcher
 from .schema import TEXT_FIELDS
 
 log = logging.getLogger(__name__)
 
 SORTS = ("relevance", "newest", "votes")
 MAX_RESULT_WINDOW = 1000  # deeper pages than this are not served (like every search engine)
-
-
-class SearchUnavailable(DomainError):
-    status = 503
-    code = "search_unavailable"
 
 
 @dataclass(frozen=True)
@@ -55,6 +44,7 @@ class HitPage:
     total: int
     terms: frozenset[str]  # analyzed words to mark in snippets
     partial: bool = False  # the time limit cut the search short
+    suggestion: str | None = None  # "did you mean" (when find() was asked for one)
 
 
 EMPTY = HitPage([], 0, frozenset())
@@ -64,26 +54,6 @@ def _time_limit() -> float:
     return int(current_app.config.get("SEARCH_TIME_LIMIT_MS", 1000)) / 1000
 
 
-@contextmanager
-def open_searcher(params: RankingParams = DEFAULT_RANKING) -> Iterator[Searcher | None]:
-    """A searcher on the live generation, or None when nothing was ever indexed."""
-    root = search_root()
-    name = storage.current_generation(root)
-    if name is None:
-        yield None
-        return
-    try:
-        searcher = storage.open_generation(root, name).searcher(weighting=CommunityWeighting(params))
-        searcher.generation_name = name
-    except Exception as exc:  # a damaged or vanished index must not turn into a 500
-        log.exception("search index %s could not be opened", name)
-        raise SearchUnavailable("Search is unavailable right now; try again in a moment.") from exc
-    try:
-        yield searcher
-    finally:
-        searcher.close()
-
-
 _NEWEST = [FieldFacet("created", reverse=True), FieldFacet("post_id", reverse=True)]
 _SORT_FACETS = {
     "newest": MultiFacet(_NEWEST),
@@ -91,36 +61,18 @@ _SORT_FACETS = {
 }
 
 
-_FILTERS: OrderedDict[tuple, BitSet] = OrderedDict()
-_FILTERS_LOCK = threading.Lock()
-FILTER_CACHE_SIZE = 32
-
-
-def _filter_docs(searcher: Searcher, query: Query) -> BitSet:
-    """The documents a filter allows, cached per index state (segments never change in place)."""
-    reader = searcher.reader()
-    key = (getattr(searcher, "generation_name", ""), reader.generation(), searcher.doc_count_all(),
-           repr(query))
-    with _FILTERS_LOCK:
-        cached = _FILTERS.get(key)
-        if cached is not None:
-            _FILTERS.move_to_end(key)
-            return cached
-    docs = BitSet(searcher.docs_for_query(query), size=searcher.doc_count_all())
-    with _FILTERS_LOCK:
-        _FILTERS[key] = docs
-        while len(_FILTERS) > FILTER_CACHE_SIZE:
-            _FILTERS.popitem(last=False)
-    return docs
-
-
 def _run(searcher: Searcher, compiled: Compiled, sort: str, offset: int, limit: int, *,
          count: bool = True) -> tuple[list[Hit], int, bool]:
-    collector = searcher.collector(limit=offset + limit, sortedby=_SORT_FACETS.get(sort),
-                                   filter=_filter_docs(searcher, compiled.filter))
+    scoring = searcher.collector(limit=offset + limit, sortedby=_SORT_FACETS.get(sort))
+    collector = DeadlineCollector(scoring, _time_limit())
+    if compiled.filter is not None:
+        allowed = filter_docs(searcher, compiled.filter)
+        if not allowed:  # Whoosh reads an empty allow-set as "no filter"
+            return [], 0, False
+        collector = FilterCollector(collector, allow=allowed)
     partial = False
     try:
-        searcher.search_with_collector(compiled.query, DeadlineCollector(collector, _time_limit()))
+        searcher.search_with_collector(compiled.query, collector)
     except TimeLimit:
         partial = True
     results = collector.results()
@@ -133,9 +85,10 @@ def _run(searcher: Searcher, compiled: Compiled, sort: str, offset: int, limit: 
 
 
 def find(query: SearchQuery, kinds: frozenset[str], *, question_only: bool = False,
-         sort: str = "relevance", offset: int = 0, limit: int = 20,
+         sort: str = "relevance", offset: int = 0, limit: int = 20, suggest: bool = False,
          params: RankingParams = DEFAULT_RANKING) -> HitPage:
-    """One page of hits. Every word must match; when that finds nothing, any word may."""
+    """One page of hits. Every word must match; when that finds nothing, any word may.
+    With ``suggest``, the page carries a "did you mean" for unknown words."""
     limit = max(0, min(limit, MAX_RESULT_WINDOW - offset))
     with open_searcher(params) as searcher:
         if searcher is None or not kinds:
@@ -153,7 +106,8 @@ def find(query: SearchQuery, kinds: frozenset[str], *, question_only: bool = Fal
             compiled = compile_query(query, kinds, params, reader, match_all=False,
                                      question_only=question_only)
             hits, total, partial = _run(searcher, compiled, sort, offset, limit)
-        return HitPage(hits, total, compiled.terms, partial)
+        suggestion = _suggestion(reader, query) if suggest else None
+        return HitPage(hits, total, compiled.terms, partial, suggestion)
 
 
 def similar(title: str, limit: int = 5, params: RankingParams = DEFAULT_RANKING) -> HitPage:
@@ -170,12 +124,12 @@ def similar(title: str, limit: int = 5, params: RankingParams = DEFAULT_RANKING)
         return HitPage(hits, total, compiled.terms, partial)
 
 
-def _known(reader: object, word: str) -> bool:
+def _known(reader: IndexReader, word: str) -> bool:
     tokens = analyze(word)
     return not tokens or any(reader.doc_frequency(f, t) for f in TEXT_FIELDS for t in tokens)
 
 
-def _closest(reader: object, word: str) -> str | None:
+def _closest(reader: IndexReader, word: str) -> str | None:
     """The indexed word nearest to ``word`` (fewest edits, then most used)."""
     maxdist = 1 if len(word) <= 4 else 2
     candidates: dict[str, int] = {}
@@ -190,22 +144,25 @@ def _closest(reader: object, word: str) -> str | None:
 _LETTERS = re.compile(r"^[^\W\d_]{3,30}$")
 
 
-def suggest(query: SearchQuery) -> str | None:
-    """The query with unknown words replaced by the nearest indexed words, or None."""
+def _suggestion(reader: IndexReader, query: SearchQuery) -> str | None:
     words = [c.text for c in query.words if not c.phrase and not c.prefix and _LETTERS.match(c.text)]
-    if not words:
-        return None
-    with open_searcher() as searcher:
-        if searcher is None:
-            return None
-        reader = searcher.reader()
-        fixes = {}
-        for word in dict.fromkeys(words):
-            if not _known(reader, word.lower()):
-                best = _closest(reader, word.lower())
-                if best is not None and best != word.lower():
-                    fixes[word] = best
+    fixes = {}
+    for word in dict.fromkeys(words):
+        if not _known(reader, word.lower()):
+            best = _closest(reader, word.lower())
+            if best is not None and best != word.lower():
+                fixes[word] = best
     if not fixes:
         return None
     pattern = re.compile(r"(?<![\w:-])(" + "|".join(map(re.escape, fixes)) + r")(?![\w:])")
     return pattern.sub(lambda m: fixes[m.group(1)], query.text)
+
+
+def suggest(query: SearchQuery) -> str | None:
+    """The query with unknown words replaced by the nearest indexed words, or None."""
+    with open_searcher() as searcher:
+        return None if searcher is None else _suggestion(searcher.reader(), query)
+
+
+__all__ = ["EMPTY", "MAX_RESULT_WINDOW", "SORTS", "Hit", "HitPage", "SearchUnavailable", "find",
+           "similar", "suggest"]
