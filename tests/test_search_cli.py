@@ -141,10 +141,12 @@ def test_a_server_killed_mid_write_indexes_every_committed_post_after_restart(ap
             committed = set(db.session.scalars(select(Post.id).where(
                 Post.post_type == PostType.QUESTION.value)))
         assert set(acknowledged) <= committed
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 30
         while time.monotonic() < deadline and _search(port) != committed:
             time.sleep(0.1)
-        assert _search(port) == committed  # every committed post, and nothing else
+        found = _search(port)
+        assert found == committed, (sorted(committed - found), sorted(found - committed),
+                                    log.read_text()[-3000:])  # every committed post, nothing else
     finally:
         server.terminate()
         server.wait(10)

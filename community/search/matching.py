@@ -35,11 +35,16 @@ PREFIX_SCAN = 200  # of at most this many candidates per field
 
 class _ExcludingMatcher(AndNotMatcher):
     """Whoosh's AndNotMatcher skips its first check when the excluded side starts on an earlier
-    document, and so lets the first match through even when it is excluded; this one checks."""
+    document (letting an excluded first match through), and reads past its end after skipping
+    ahead by block quality; this one checks both."""
 
     def _find_first(self) -> None:
-        if self.a.is_active() and self.b.is_active():
-            self._find_next()
+        self._find_next()
+
+    def _find_next(self) -> bool:
+        if not (self.a.is_active() and self.b.is_active()):
+            return False
+        return bool(super()._find_next())
 
 
 class Excluding(AndNot):
@@ -111,7 +116,7 @@ def filter_queries(query: SearchQuery, question_only: bool, reader: IndexReader)
     """What restricts the matches without scoring (the text fields already choose the kinds)."""
     people = "author" if question_only else "people"
     filters: list[Query] = [Term("tags", tag) for tag in query.tags]
-    if reader.doc_frequency("access", PUBLIC) < reader.doc_count():  # some documents are private
+    if reader.doc_frequency("access", PUBLIC) < reader.doc_count_all():  # some are private
         filters.append(Term("access", PUBLIC))
     if query.users:
         filters.append(Or([Term(people, user) for user in query.users]))
@@ -145,7 +150,7 @@ class Compiled:
 # In "any word" mode on a large index, words in more than this share of the documents are left
 # out: they barely move BM25 scores but make the query score most of the index. (Small indexes
 # are fast anyway and keep every word: measured on the relevance set, that ranks a little better.)
-COMMON_SHARE = 0.3
+COMMON_SHARE = 0.1
 PRUNE_FROM_DOCS = 20_000
 MAX_ANY_WORDS = 12  # an any-word query scores at most this many (the rarest) words
 

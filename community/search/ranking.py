@@ -24,11 +24,11 @@ MAX_PRIOR_VOTES = 1000  # the prior stops growing here, which bounds it for bloc
 class RankingParams:
     # Tuned with `python -m bench.relevance --tune` (coordinate ascent on the even query ids).
     field_boosts: dict[str, float] = field(default_factory=lambda: {
-        "title": 1.0, "body": 1.0, "answers": 1.0, "tag_words": 1.0, "links": 0.5})
-    pair_boost: float = 1.0  # shared adjacent word pairs (title and link texts)
+        "title": 1.5, "body": 1.0, "answers": 1.0, "tag_words": 1.0, "links": 0.5})
+    pair_boost: float = 0.5  # shared adjacent word pairs (title and link texts)
     vote_prior: float = 0.3  # score * (1 + vote_prior * log(1 + votes))
     k1: float = 0.9
-    b: float = 0.75
+    b: float = 0.6
 
     def prior(self, votes: int) -> float:
         if votes >= 0:

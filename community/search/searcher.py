@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from flask import current_app
-from whoosh.collectors import FilterCollector
+from whoosh.collectors import Collector, FilterCollector, TopCollector
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 from whoosh.sorting import FieldFacet, MultiFacet
@@ -63,7 +63,10 @@ _SORT_FACETS = {
 
 def _run(searcher: Searcher, compiled: Compiled, sort: str, offset: int, limit: int, *,
          count: bool = True) -> tuple[list[Hit], int, bool]:
-    scoring = searcher.collector(limit=offset + limit, sortedby=_SORT_FACETS.get(sort))
+    if sort == "relevance":  # re-prune the matcher tree every 100 hits, not every 10: cheaper
+        scoring: Collector = TopCollector(limit=offset + limit, replace=100)
+    else:
+        scoring = searcher.collector(limit=offset + limit, sortedby=_SORT_FACETS[sort])
     collector = DeadlineCollector(scoring, _time_limit())
     if compiled.filter is not None:
         allowed = filter_docs(searcher, compiled.filter)
