@@ -161,7 +161,12 @@ def _markdown(rows: list[list], params: search.RankingParams) -> str:
         "only, the question itself removed). The dump is imported with the real importer and "
         "searched through `search.similar()`. Parameters were tuned on the even query ids; the "
         "odd ids are held out.", "", *table, "",
-        f"Ranking parameters: `{params}`.",
+        f"Ranking parameters: `{params}`.", "",
+        "What the ranking adds to plain BM25F: each thread is indexed with its tags and the text "
+        "of its answers; the visible text of links gets its own field (a post linking another "
+        "question usually shows that question's title); shared adjacent word pairs of titles and "
+        "link texts add a bonus; a word's rarity is judged over all posts (questions and "
+        "answers); and a prior multiplies the score by 1 + vote_prior * log(1 + votes).",
     ])
 
 
