@@ -120,3 +120,16 @@ def print_table(headers: list[str], rows: list[list[Any]]) -> None:
     print("  ".join("-" * w for w in widths))
     for row in rows:
         print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
+
+
+def register_accounts(base: str, prefix: str, count: int) -> list[str]:
+    """Register ``count`` users named <prefix><n> over the API; returns their bearer tokens."""
+    session = requests.Session()
+    tokens = []
+    for i in range(count):
+        name = f"{prefix}{i}"
+        session.post(f"{base}/api/v1/auth/register", json={
+            "username": name, "email": f"{name}@example.com", "password": "bench-password"})
+        tokens.append(session.post(f"{base}/api/v1/auth/tokens", json={
+            "login": name, "password": "bench-password"}).json()["token"])
+    return tokens

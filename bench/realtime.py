@@ -24,6 +24,7 @@ from .common import (
     percentile,
     print_table,
     python_server,
+    register_accounts,
     rss_mb,
     write_result,
 )
@@ -79,13 +80,7 @@ async def _measure(fleet: Fleet, n: int, messages: int, send: Callable[[str], No
 
 def _community_setup(base: str) -> tuple[list[str], int, Any, dict[str, Any]]:
     session = requests.Session()
-    tokens = []
-    for i in range(USERS):
-        name = f"bench{i}"
-        session.post(f"{base}/api/v1/auth/register", json={
-            "username": name, "email": f"{name}@example.com", "password": "bench-password"})
-        tokens.append(session.post(f"{base}/api/v1/auth/tokens", json={
-            "login": name, "password": "bench-password"}).json()["token"])
+    tokens = register_accounts(base, "bench", USERS)
     headers = {"Authorization": f"Bearer {tokens[0]}"}
     thread = session.post(f"{base}/api/v1/threads", headers=headers, json={
         "title": "Benchmark thread for live answers", "body": "Measuring delivery."}).json()

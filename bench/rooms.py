@@ -32,6 +32,7 @@ from .common import (
     percentile,
     print_table,
     python_server,
+    register_accounts,
     write_result,
 )
 
@@ -146,15 +147,7 @@ async def _run(base: str, channel: str, room: str, tokens: list[str], args: argp
 
 
 def _accounts(base: str) -> list[str]:
-    session = requests.Session()
-    tokens = []
-    for i in range(USERS):
-        name = f"roombench{i}"
-        session.post(f"{base}/api/v1/auth/register", json={
-            "username": name, "email": f"{name}@example.com", "password": "bench-password"})
-        tokens.append(session.post(f"{base}/api/v1/auth/tokens", json={
-            "login": name, "password": "bench-password"}).json()["token"])
-    return tokens
+    return register_accounts(base, "roombench", USERS)
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
