@@ -70,9 +70,11 @@ def _init_extensions(app: Flask) -> None:
     web_auth.init_app(app)
     create_socketio(app)
     from . import search, sockets
+    from .previews import worker as preview_worker
 
     sockets.init_app(app)
     search.init_app(app)
+    preview_worker.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

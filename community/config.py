@@ -26,6 +26,9 @@ class Config:
     ALLOWED_ORIGINS = ""
     FETCH_PREVIEWS = False
     FETCH_ALLOWED_HOSTS = ""
+    FETCH_TIMEOUT_SECONDS = 5  # per preview, across redirects
+    FETCH_MAX_BYTES = 1_000_000  # of a page read for its preview
+    PREVIEW_FETCHER = "thread"  # "off": this process queues previews but leaves fetching to others
     RATELIMIT_ENABLED = True
     ROOM_MESSAGE_LIMIT = "10 per 10 seconds"  # chat messages per user per room (`limits` syntax)
     SQL_ECHO = False
@@ -65,6 +68,7 @@ class TestConfig(Config):
     DATABASE_URL = "sqlite://"
     RATELIMIT_ENABLED = False
     INDEXER = "off"
+    PREVIEW_FETCHER = "off"  # tests fetch previews explicitly
     WTF_CSRF_ENABLED = True
 
 

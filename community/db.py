@@ -136,3 +136,19 @@ def insert_ignoring_conflicts(table: Any, rows: list[dict[str, Any]]) -> int:
     # Count the rows RETURNING gives back: psycopg reports rowcount -1 here, which is not "none".
     statement = insert(table).on_conflict_do_nothing().returning(*table.primary_key.columns)
     return sum(len(session.execute(statement, row).all()) for row in rows)
+
+
+def insert_returning_key(table: Any, row: dict[str, Any], conflict_column: str) -> Any | None:
+    """Insert one row unless ``conflict_column`` (a unique column) is taken; its primary key, or None.
+
+    On PostgreSQL a concurrent insert of the same value waits for the other transaction and then
+    does nothing, so the caller can read the winner's row instead of failing on the constraint.
+    """
+    session = db.session()
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = (insert(table).on_conflict_do_nothing(index_elements=[conflict_column])
+                 .returning(*table.primary_key.columns))
+    return session.execute(statement, row).scalar()

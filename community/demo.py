@@ -51,7 +51,8 @@ DEMO_THREADS = [
      [("sofia", "Those SKUs are stored as numbers in one sheet and as text in the other. "
        "Either convert the column (Data → Text to Columns → Finish) or coerce in the formula:"
        "\n\n```\n=VLOOKUP(TEXT(A2,\"0\"), Prices!A:D, 4, FALSE)\n```\n\nOn newer Excel, "
-       "`XLOOKUP` with the same fix is easier to read.", ["marcus", "priya"], True)],
+       "[XLOOKUP](https://support.microsoft.com/en-us/office/xlookup-function-b7fd680e-6d10-43e6-84f9-"
+       "88eae8bf5929) with the same fix is easier to read.", ["marcus", "priya"], True)],
      ["sofia"]),
     ("priya", "Where do I find the onboarding checklist for new sales hires?",
      "I'm buddying a new colleague next week. The onboarding page mentions a checklist with "
@@ -69,6 +70,29 @@ DEMO_THREADS = [
      "Every time I refresh the monthly revenue pivot, the currency format on the values "
      "resets. Is there a setting to keep it?",
      ["excel", "reporting"], [], []),
+]
+
+# (sharer, url, title, description, kind, tags, minutes, [(rater, stars, review)])
+DEMO_RESOURCES = [
+    ("sofia", "https://support.microsoft.com/en-us/office/vlookup-function-0bbc8083-26fe-4963-8ab8-"
+     "93a18ad188a1", "VLOOKUP function (Microsoft Support)",
+     "The reference page with examples, including the exact-match argument everyone forgets.",
+     "article", ["excel"], 8, [("marcus", 5, "The troubleshooting section explains #N/A."),
+                               ("priya", 4, "")]),
+    ("marcus", "https://support.microsoft.com/en-us/office/xlookup-function-b7fd680e-6d10-43e6-84f9-"
+     "88eae8bf5929", "XLOOKUP function", "The modern replacement for VLOOKUP and HLOOKUP.",
+     "article", ["excel"], 10, [("sofia", 5, "Clearer than VLOOKUP; use it when you can.")]),
+    ("marcus", "https://support.microsoft.com/en-us/office/create-a-pivottable-to-analyze-worksheet-"
+     "data-a9a84538-bfe9-40a9-a8e9-f99134456576", "Create a PivotTable to analyze worksheet data",
+     "Step-by-step, with screenshots.", "tutorial", ["excel", "reporting"], 12,
+     [("sofia", 4, ""), ("tom", 4, "Helped me with the monthly report.")]),
+    ("priya", "https://en.wikipedia.org/wiki/Best_alternative_to_a_negotiated_agreement",
+     "BATNA: best alternative to a negotiated agreement",
+     "Two-minute read on the concept the negotiation simulation's round 4 is built around.",
+     "tip-sheet", ["sales-training", "simulation"], 3, [("tom", 5, "Round 4 finally made sense.")]),
+    ("sofia", "https://en.wikipedia.org/wiki/Active_listening", "Active listening",
+     "The techniques behind the empathy score in the escalation role-play.", "article",
+     ["customer-success", "simulation"], 6, [("tom", 4, ""), ("priya", 5, "")]),
 ]
 
 # (giver, recipient, message)
@@ -103,6 +127,8 @@ def seed_demo(progress: Callable[[str], None] = lambda _msg: None) -> bool:
         return False
     people = {spec["username"]: _ensure_user(spec) for spec in DEMO_USERS}
     progress(f"{len(people)} users")
+    _seed_resources(people)
+    progress(f"{len(DEMO_RESOURCES)} shared resources with ratings")
     for asker, title, body, tags, answers, question_voters in DEMO_THREADS:
         thread = thread_actions.ask_question(
             people[asker], thread_actions.QuestionDraft(title=title, body=body, tags=tags))
@@ -122,6 +148,17 @@ def seed_demo(progress: Callable[[str], None] = lambda _msg: None) -> bool:
     _seed_room(people)
     progress("a live help room with a conversation and an open help request")
     return True
+
+
+def _seed_resources(people: dict[str, User]) -> None:
+    from .actions import resources as resource_actions
+
+    for sharer, url, title, description, kind, tags, minutes, ratings in DEMO_RESOURCES:
+        resource = resource_actions.share_resource(people[sharer], resource_actions.ResourceDraft(
+            url=url, title=title, description=description, kind=kind, tags=tags,
+            duration_minutes=minutes))
+        for rater, stars, review in ratings:
+            resource_actions.rate_resource(people[rater], resource.id, stars, review)
 
 
 def _seed_room(people: dict[str, User]) -> None:

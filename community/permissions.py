@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from .models import HelpRequest, HelpStatus, Message, Post, Room, User
+from .models import HelpRequest, HelpStatus, Message, Post, Resource, Room, User
 
 
 def _member(user: User | None) -> bool:
@@ -77,6 +77,27 @@ def can_retag(user: User | None, thread: Post) -> bool:
         return True
     return (_member(user) and thread.is_question and not thread.is_deleted
             and user.reputation >= privilege("retag"))
+
+
+def can_share_resource(user: User | None) -> bool:
+    return _member(user)
+
+
+def can_edit_resource(user: User | None, resource: Resource) -> bool:
+    """The sharer, moderators, and members with PRIVILEGE_EDIT_OTHERS (as for posts)."""
+    if not _member(user) or resource.is_deleted:
+        return False
+    return (resource.shared_by_id == user.id or user.is_moderator
+            or user.reputation >= privilege("edit_others"))
+
+
+def can_delete_resource(user: User | None, resource: Resource) -> bool:
+    return _member(user) and not resource.is_deleted and (
+        resource.shared_by_id == user.id or user.is_moderator)
+
+
+def can_rate_resource(user: User | None, resource: Resource) -> bool:
+    return _member(user) and not resource.is_deleted and resource.shared_by_id != user.id
 
 
 def can_give_kudos(user: User | None) -> bool:

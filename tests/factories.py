@@ -12,7 +12,7 @@ from community.actions import threads as thread_actions
 from community.actions import users as user_actions
 from community.actions import votes as vote_actions
 from community.extensions import db
-from community.models import HelpRequest, Message, Post, Role, Room, User
+from community.models import HelpRequest, Message, Post, Resource, Role, Room, User
 
 PASSWORD = "correct horse"
 _numbers = itertools.count(1)
@@ -143,4 +143,25 @@ def badges_of(app: Flask, user: User | int) -> list[tuple[str, str]]:
 def set_department(app: Flask, user: User, department: str) -> None:
     with app.app_context():
         user_actions.update_profile(user, user_actions.ProfileChanges(department=department))
+        db.session.expunge_all()
+
+
+def share_resource(app: Flask, sharer: User, url: str | None = None, **fields: Any) -> Resource:
+    from community.actions import resources as resource_actions
+
+    n = next(_numbers)
+    with app.app_context():
+        resource = resource_actions.share_resource(sharer, resource_actions.ResourceDraft(
+            url=url or f"https://learn.example.com/guides/{n}", title=fields.pop("title", f"Guide {n}"),
+            **fields))
+        db.session.expunge_all()
+    return resource
+
+
+def rate_resource(app: Flask, rater: User, resource: Resource | int, stars: int, review: str = "") -> None:
+    from community.actions import resources as resource_actions
+
+    resource_id = resource if isinstance(resource, int) else resource.id
+    with app.app_context():
+        resource_actions.rate_resource(rater, resource_id, stars, review)
         db.session.expunge_all()

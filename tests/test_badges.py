@@ -84,8 +84,7 @@ def test_rules_declare_the_documented_thresholds(slug, condition):
 def test_only_score_bronze_badges_are_revocable_and_future_features_wait():
     assert {r.slug for r in RULES if r.revocable} == {"nice-answer", "nice-question"}
     assert {r.slug: r.waiting_for for r in RULES if not r.live} == {
-        "curator": "resources", "reviewer": "resources", "track-finisher": "learning tracks",
-        "milestone-reached": "learning tracks"}
+        "track-finisher": "learning tracks", "milestone-reached": "learning tracks"}
 
 
 # --- first steps ---------------------------------------------------------------------------------

@@ -233,3 +233,58 @@ def test_concurrent_writers_on_sqlite_all_succeed(sqlite_file_app):
     assert body["answer_count"] == 12 and len(body["answers"]) == 12
     assert body["score"] == 12
     assert _reputation(app, asker) == (121, 121)
+
+
+def _share_at_once(app: Flask) -> list[object]:
+    from community.actions import resources as resource_actions
+    from community.errors import Conflict
+
+    sharers = [make_user(app, f"sharer{n}") for n in range(6)]
+    urls = ["https://example.com/guide", "https://www.example.com/guide/", "HTTPS://EXAMPLE.COM/guide#a",
+            "https://example.com/guide?utm_source=x", "https://example.com:443/guide",
+            "https://example.com/guide?fbclid=1"]
+
+    def share(user: User, url: str) -> object:
+        try:
+            return resource_actions.share_resource(user, resource_actions.ResourceDraft(url=url)).id
+        except Conflict as conflict:
+            return conflict
+
+    return run_together(app, [lambda u=u, url=url: share(u, url) for u, url in zip(sharers, urls)])
+
+
+def _assert_one_resource(app: Flask, results: list[object]) -> None:
+    from community.models import Resource
+
+    created = [r for r in results if isinstance(r, int)]
+    assert len(created) == 1, results
+    assert all(r.code == "duplicate" and r.existing["id"] == created[0]
+               for r in results if not isinstance(r, int))
+    assert _count(app, select(func.count(Resource.id))) == 1
+
+
+def test_the_same_link_shared_at_once_makes_one_resource_on_postgresql(pg_app):
+    _assert_one_resource(pg_app, _share_at_once(pg_app))
+
+
+def test_the_same_link_shared_at_once_makes_one_resource_on_sqlite(sqlite_file_app):
+    _assert_one_resource(sqlite_file_app, _share_at_once(sqlite_file_app))
+
+
+def test_simultaneous_ratings_keep_the_totals_exact(pg_app):
+    from community.actions import resources as resource_actions
+    from community.models import Resource, ResourceRating
+    from tests.factories import share_resource
+
+    app = pg_app
+    resource = share_resource(app, make_user(app, "sharer"))
+    raters = [make_user(app, f"rater{n}") for n in range(12)]
+    calls = [lambda r=r, n=n: resource_actions.rate_resource(r, resource.id, n % 5 + 1)
+             for n, r in enumerate(raters)]
+    calls += [lambda: resource_actions.rate_resource(raters[0], resource.id, 5)] * 4
+    run_together(app, calls)
+    with app.app_context():
+        row = db.session.get(Resource, resource.id)
+        stars = db.session.scalars(select(ResourceRating.stars)
+                                   .where(ResourceRating.resource_id == resource.id)).all()
+        assert (row.rating_count, row.rating_sum) == (len(stars), sum(stars)) == (12, sum(stars))

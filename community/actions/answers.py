@@ -19,6 +19,7 @@ from ..text.markdown import render_markdown
 from . import reputation
 from .badges import award_for
 from .notifications import notify, notify_mentions, notify_new_answer
+from .resource_links import post_deleted, sync_post_links
 from .threads import (
     QuestionChanges,
     check_body,
@@ -46,6 +47,7 @@ def post_answer(actor: User, thread_id: int, body: object) -> Post:
             .values(answer_count=Post.answer_count + 1, last_activity_at=now))
         db.session.flush()
         answer.author = db.session.get(User, actor.id)
+        sync_post_links(answer, thread, is_new=True)
         record_event(channels.thread(thread.id), "answer_created",
                      answer_payload(answer, thread.accepted_answer_id),
                      subject=f"post:{answer.id}")
@@ -68,6 +70,7 @@ def edit_answer(actor: User, answer_id: int, body: object) -> Post:
         db.session.execute(update(Post).where(Post.id == thread.id)
                            .values(last_activity_at=answer.edited_at))
         db.session.flush()
+        sync_post_links(answer, thread)
         record_event(channels.thread(thread.id), "answer_updated",
                      answer_payload(answer, thread.accepted_answer_id),
                      subject=f"post:{answer.id}")
@@ -99,6 +102,8 @@ def delete_post(actor: User, post_id: int) -> None:
         post.deleted_by_id = actor.id
         db.session.execute(update(Post).where(Post.id == thread.id)
                            .values(answer_count=Post.answer_count - 1))
+        db.session.flush()
+        post_deleted(post)
         record_event(channels.thread(thread.id), "post_deleted", {"post_id": post.id},
                      subject=f"post:{post.id}")
 

@@ -29,6 +29,7 @@ from ..text.markdown import render_markdown
 from ..text.validation import check_tag_names, check_text
 from .badges import award_for
 from .notifications import notify_mentions
+from .resource_links import post_deleted, sync_post_links
 from .tags import adjust_question_counts, ensure_tags
 
 TITLE_MIN, TITLE_MAX = 10, 200
@@ -69,6 +70,7 @@ def ask_question(actor: User, draft: QuestionDraft) -> Post:
         thread.tags = tags
         db.session.flush()
         adjust_question_counts(tags, +1)
+        sync_post_links(thread, thread, is_new=True)
         record_event(channels.THREADS, "thread_created", thread_payload(thread),
                      subject=f"post:{thread.id}")
         notify_mentions(actor, thread, thread)
@@ -103,6 +105,8 @@ def edit_question(actor: User, thread_id: int, changes: QuestionChanges) -> Post
         mark_edited(thread, actor)
         thread.last_activity_at = thread.edited_at
         db.session.flush()
+        if body is not None:
+            sync_post_links(thread, thread)
         notify_mentions(actor, thread, thread, previous_body=previous_body)
         record_event(channels.thread(thread.id), "thread_updated", thread_payload(thread),
                      subject=f"post:{thread.id}")
@@ -145,6 +149,7 @@ def delete_question(actor: User, thread: Post) -> None:
     thread.deleted_by_id = actor.id
     adjust_question_counts(thread.tags, -1)
     db.session.flush()
+    post_deleted(thread)
     channel = channels.thread(thread.id)
     record_event(channel, "thread_updated", thread_payload(thread), subject=f"post:{thread.id}")
     record_event(channel, "post_deleted", {"post_id": thread.id}, subject=f"post:{thread.id}")

@@ -22,6 +22,8 @@ from ..models import (
     Kudos,
     Post,
     PostType,
+    Resource,
+    ResourceRating,
     Room,
     Tag,
     User,
@@ -159,9 +161,9 @@ class UpvotesCast:
         return [Earned()] if total >= self.count else []
 
 
-def _kudos_url(user_id: int) -> str:
+def _profile_tab_url(user_id: int, tab: str) -> str:
     username = db.session.scalar(select(User.username).where(User.id == user_id))
-    return f"{user_url(username)}?tab=kudos" if username else ""
+    return f"{user_url(username)}?tab={tab}" if username else ""
 
 
 @dataclass(frozen=True)
@@ -173,7 +175,7 @@ class KudosReceived:
     def __call__(self, ctx: Context) -> list[Earned]:
         total = db.session.scalar(select(func.count(func.distinct(Kudos.from_user_id)))
                                   .where(Kudos.to_user_id == ctx.user_id)) or 0
-        return [Earned("", None, _kudos_url(ctx.user_id))] if total >= self.givers else []
+        return [Earned("", None, _profile_tab_url(ctx.user_id, "kudos"))] if total >= self.givers else []
 
 
 @dataclass(frozen=True)
@@ -253,6 +255,38 @@ class HelpRequestsResolved:
             return []
         # A private room's name is not for everyone who reads the profile.
         return [Earned("", None, "" if row.private else f"/rooms/{row.slug}")]
+
+
+@dataclass(frozen=True)
+class ResourcesRated:
+    """Rated at least ``count`` resources (ratings taken back don't count)."""
+
+    count: int
+
+    def __call__(self, ctx: Context) -> list[Earned]:
+        row = db.session.execute(
+            select(ResourceRating.resource_id).where(ResourceRating.user_id == ctx.user_id)
+            .order_by(ResourceRating.created_at, ResourceRating.id).offset(self.count - 1).limit(1)).first()
+        return [Earned("", None, f"/resources/{row.resource_id}")] if row else []
+
+
+@dataclass(frozen=True)
+class WellRatedResources:
+    """At least ``count`` live resources shared by the user, each rated ``min_average`` stars or
+    more on average by at least ``min_ratings`` colleagues."""
+
+    count: int
+    min_ratings: int
+    min_average: int
+
+    def __call__(self, ctx: Context) -> list[Earned]:
+        row = db.session.execute(
+            select(Resource.id).where(
+                Resource.shared_by_id == ctx.user_id, Resource.deleted_at.is_(None),
+                Resource.rating_count >= self.min_ratings,
+                Resource.rating_sum >= self.min_average * Resource.rating_count)
+            .order_by(Resource.id).offset(self.count - 1).limit(1)).first()
+        return [Earned("", None, _profile_tab_url(ctx.user_id, "resources"))] if row else []
 
 
 @dataclass(frozen=True)

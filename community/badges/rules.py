@@ -85,15 +85,14 @@ RULES: tuple[BadgeRule, ...] = (
     BadgeRule("live-helper", "Live Helper", Tier.SILVER,
               "Claimed and resolved 10 help requests in live help rooms.",
               (Trigger.HELP_REQUEST_RESOLVED,), c.HelpRequestsResolved(10)),
-    # --- later features (declared now; their actions will call award_for with these triggers)
+    # --- the resource library (issue 6): sharing and rating call award_for
     BadgeRule("curator", "Curator", Tier.SILVER,
               "Shared 5 resources that each have an average rating of 4 stars or more from at "
               "least 3 colleagues.", (Trigger.RESOURCE_SHARED, Trigger.RESOURCE_RATED),
-              c.NotBuiltYet("5 of the user's resources with rating_count >= 3 and rating_avg >= 4"),
-              waiting_for="resources"),
+              c.WellRatedResources(5, min_ratings=3, min_average=4)),
     BadgeRule("reviewer", "Reviewer", Tier.BRONZE, "Rated 10 shared resources.",
-              (Trigger.RESOURCE_RATED,), c.NotBuiltYet("10 resource ratings by the user"),
-              waiting_for="resources"),
+              (Trigger.RESOURCE_RATED,), c.ResourcesRated(10)),
+    # --- later features (declared now; their actions will call award_for with these triggers)
     BadgeRule("track-finisher", "Track Finisher", Tier.SILVER, "Completed a learning track.",
               (Trigger.TRACK_COMPLETED,), c.NotBuiltYet("each completed track, subject track:<id>"),
               repeatable=True, waiting_for="learning tracks"),

@@ -5,6 +5,7 @@ from .events import Event
 from .imports import ImportedObject
 from .notifications import Notification
 from .reputation import ReputationEntry
+from .resources import PreviewStatus, Resource, ResourceKind, ResourceLink, ResourceRating, resource_tags
 from .rooms import HelpRequest, HelpStatus, Message, Room, RoomMember, RoomRole
 from .search import SearchCursor
 from .threads import Post, PostType, Tag, ThreadView, Vote, post_tags
@@ -22,7 +23,12 @@ __all__ = [
     "Notification",
     "Post",
     "PostType",
+    "PreviewStatus",
     "ReputationEntry",
+    "Resource",
+    "ResourceKind",
+    "ResourceLink",
+    "ResourceRating",
     "Role",
     "Room",
     "RoomMember",
@@ -34,5 +40,6 @@ __all__ = [
     "Vote",
     "VoteFlag",
     "post_tags",
+    "resource_tags",
     "user_skills",
 ]

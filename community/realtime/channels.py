@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 THREADS = "threads"
+RESOURCES = "resources"  # the library: every resource shared, edited or deleted
 
 
 def thread(thread_id: int) -> str:
@@ -15,3 +16,7 @@ def user(user_id: int) -> str:
 
 def room(slug: str) -> str:
     return f"room:{slug}"
+
+
+def resource(resource_id: int) -> str:
+    return f"resource:{resource_id}"

@@ -28,9 +28,20 @@ def _require_json_object() -> None:
 
 
 def init_app(app: Flask) -> None:
-    from . import accounts, help_requests, notifications, posts, recognition, rooms, search, threads
+    from . import (
+        accounts,
+        help_requests,
+        notifications,
+        posts,
+        recognition,
+        resources,
+        rooms,
+        search,
+        threads,
+    )
 
     api.init_app(app, spec_kwargs={"info": {"description": "Community server JSON API"}})
     app.before_request(_require_json_object)
-    for module in (accounts, threads, posts, notifications, search, rooms, help_requests, recognition):
+    for module in (accounts, threads, posts, notifications, search, rooms, help_requests, recognition,
+                   resources):
         api.register_blueprint(module.bp)

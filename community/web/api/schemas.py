@@ -119,3 +119,39 @@ class VoteFlagArgs(Input):
     resolved = fields.Boolean(load_default=False)
     page = fields.Integer()
     per_page = fields.Integer()
+
+
+class ResourceIn(Input):
+    url = fields.String(required=True)
+    title = fields.String(load_default=None, allow_none=True)
+    description = fields.String(load_default=None, allow_none=True)
+    kind = fields.String(load_default=None, allow_none=True)
+    tags = fields.List(fields.String(), load_default=None, allow_none=True)
+    duration_minutes = fields.Integer(load_default=None, allow_none=True, strict=True)
+
+
+class ResourcePatch(Input):
+    title = fields.String()
+    description = fields.String()
+    kind = fields.String()
+    tags = fields.List(fields.String())
+    duration_minutes = fields.Integer(allow_none=True, strict=True)
+
+
+class ResourceListArgs(Input):
+    tag = fields.String()
+    kind = fields.String()
+    max_minutes = fields.Integer()
+    sort = fields.String()
+    shared_by = fields.String()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class UrlCheckArgs(Input):
+    url = fields.String(required=True)
+
+
+class RatingIn(Input):
+    stars = fields.Integer(required=True, strict=True)
+    review = fields.String(load_default=None, allow_none=True)
