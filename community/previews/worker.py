@@ -7,14 +7,13 @@ Claims are conditional updates, so several processes share the work without fetc
 
 from __future__ import annotations
 
-import atexit
 import logging
-import threading
 from collections.abc import Callable
 
 from flask import Flask, current_app, has_app_context
 
 from ..actions.resource_previews import PreviewClaim, PreviewResult, claim_previews, record_preview
+from ..background import BackgroundThread
 from ..db import on_commit
 from .fetch import FetchRefused, fetch_page
 
@@ -62,35 +61,14 @@ def fetch_pending_previews(app: Flask, *, limit: int | None = None,
     return done
 
 
-class PreviewFetcher:
+class PreviewFetcher(BackgroundThread):
     """The in-process fetcher thread; woken right after a commit that queued a preview."""
 
+    thread_name = "preview-fetcher"
+
     def __init__(self, app: Flask) -> None:
+        super().__init__()
         self.app = app
-        self.wake = threading.Event()
-        self.stopping = threading.Event()
-        self.thread: threading.Thread | None = None
-        self._lock = threading.Lock()
-
-    @property
-    def running(self) -> bool:
-        return self.thread is not None and self.thread.is_alive()
-
-    def start(self) -> None:
-        with self._lock:
-            if self.running:
-                return
-            self.stopping.clear()
-            self.thread = threading.Thread(target=self._run, name="preview-fetcher", daemon=True)
-            self.thread.start()
-            atexit.register(self.stop)
-
-    def stop(self, timeout: float = 10.0) -> None:
-        self.stopping.set()
-        self.wake.set()
-        if self.thread is not None:
-            self.thread.join(timeout)
-            self.thread = None
 
     def _run(self) -> None:
         while not self.stopping.is_set():

@@ -8,7 +8,6 @@ COMMUNITY_INDEXER=thread, and stops cleanly at exit.
 
 from __future__ import annotations
 
-import atexit
 import logging
 import threading
 
@@ -16,6 +15,7 @@ from flask import Flask, current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from ..background import BackgroundThread
 from .indexer import POLL_SECONDS, index_pending
 
 log = logging.getLogger(__name__)
@@ -23,38 +23,14 @@ log = logging.getLogger(__name__)
 MAX_BACKOFF = 30.0
 
 
-class IndexerThread:
+class IndexerThread(BackgroundThread):
     """The in-process single writer; ``stop()`` finishes the current batch and joins."""
 
+    thread_name = "search-indexer"
+
     def __init__(self, app: Flask) -> None:
+        super().__init__()
         self.app = app
-        self.wake = threading.Event()
-        self.stopping = threading.Event()
-        self.thread: threading.Thread | None = None
-        self._start_lock = threading.Lock()
-        self._registered_exit = False
-
-    @property
-    def running(self) -> bool:
-        return self.thread is not None and self.thread.is_alive()
-
-    def start(self) -> None:
-        with self._start_lock:
-            if self.running:
-                return
-            self.stopping.clear()
-            self.thread = threading.Thread(target=self._run, name="search-indexer", daemon=True)
-            self.thread.start()
-            if not self._registered_exit:
-                atexit.register(self.stop)
-                self._registered_exit = True
-
-    def stop(self, timeout: float = 10.0) -> None:
-        self.stopping.set()
-        self.wake.set()
-        if self.thread is not None:
-            self.thread.join(timeout)
-            self.thread = None
 
     def _run(self) -> None:
         backoff = POLL_SECONDS
