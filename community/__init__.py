@@ -81,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
     from . import web
     from .cli import bp as cli_bp
     from .web import accounts, api, errors, forum, notifications, recognition, templating
+    from .web import resources as resource_pages
     from .web import rooms as room_pages
     from .web import search as search_pages
 
@@ -94,4 +95,5 @@ def _register_blueprints(app: Flask) -> None:
     recognition.init_app(app)
     search_pages.init_app(app)
     room_pages.init_app(app)
+    resource_pages.init_app(app)
     app.register_blueprint(cli_bp)

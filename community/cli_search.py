@@ -18,10 +18,12 @@ from .errors import DomainError
 @with_appcontext
 def reindex_command() -> None:
     """Rebuild the search index from the database, then swap it in (search keeps working)."""
-    total = search.count_indexable_posts()
-    with click.progressbar(length=total, label="Indexing posts", show_pos=True) as bar:
+    total = search.count_indexable()
+    with click.progressbar(length=total, label="Indexing posts, room messages and resources",
+                           show_pos=True) as bar:
         stats = search.rebuild(progress=bar.update)
-    click.echo(f"Indexed {stats.threads:,} threads ({stats.documents:,} documents); "
+    click.echo(f"Indexed {stats.threads:,} threads, {stats.messages:,} room messages and "
+               f"{stats.resources:,} resources ({stats.documents:,} documents); "
                f"{stats.generation} is live.")
 
 

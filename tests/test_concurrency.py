@@ -250,7 +250,8 @@ def _share_at_once(app: Flask) -> list[object]:
         except Conflict as conflict:
             return conflict
 
-    return run_together(app, [lambda u=u, url=url: share(u, url) for u, url in zip(sharers, urls)])
+    calls = [lambda u=u, url=url: share(u, url) for u, url in zip(sharers, urls, strict=True)]
+    return run_together(app, calls)
 
 
 def _assert_one_resource(app: Flask, results: list[object]) -> None:

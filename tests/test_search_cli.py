@@ -45,7 +45,7 @@ def test_reindex_rebuilds_into_a_new_generation_with_progress(app):
     before = storage.current_generation(root)
     result = invoke(app, ["reindex"])
     assert result.exit_code == 0, result.output
-    assert "Indexed 1 threads (1 documents)" in result.output
+    assert "Indexed 1 threads, 0 room messages and 0 resources (1 documents)" in result.output
     after = storage.current_generation(root)
     assert after != before and after in result.output
     assert found_ids(app, "reindexing") == [thread.id]

@@ -7,7 +7,15 @@ import time
 import pytest
 
 from community.realtime.hub import hub_for
-from tests.factories import accept, make_answer, make_thread, make_user, vote
+from tests.factories import (
+    accept,
+    make_answer,
+    make_thread,
+    make_user,
+    rate_resource,
+    share_resource,
+    vote,
+)
 from tests.support import ApiClient
 
 
@@ -290,3 +298,40 @@ def test_flood_of_events_is_refused_then_disconnected(app, people):
             break
         sock.emit("typing", {"channel": f"thread:{thread.id}", "state": False}, callback=True)
     assert not sock.is_connected()
+
+
+def test_ratings_reach_a_resources_channel_without_presence(app, api, people):
+    sharer, rater, reader = people
+    resource = share_resource(app, sharer, title="Pivot tables in ten minutes")
+    other = share_resource(app, sharer)
+    watching, elsewhere = connect(app, reader), connect(app, sharer)
+    ack = watching.emit("join", {"channel": f"resource:{resource.id}"}, callback=True)
+    assert ack["ok"] is True and ack["presence"] == [] and ack["missed"] == []
+    assert elsewhere.emit("join", {"channel": f"resource:{other.id}"}, callback=True)["ok"]
+    received(watching), received(elsewhere)
+
+    rate_resource(app, rater, resource, 4, "Clear.")
+
+    events = received(watching, "resource_rated")
+    assert [e["data"] for e in events] == [{"resource_id": resource.id, "rating_avg": 4.0, "rating_count": 1}]
+    assert events[0]["channel"] == f"resource:{resource.id}" and isinstance(events[0]["id"], int)
+    assert received(elsewhere, "resource_rated") == []
+    assert received(watching, "presence") == []
+    caught_up = connect(app, reader).emit("join", {"channel": f"resource:{resource.id}", "after": 0},
+                                          callback=True)
+    assert [e["type"] for e in caught_up["missed"]] == ["resource_rated"]
+
+
+def test_unknown_and_deleted_resources_cannot_be_joined_except_by_moderators(app, api, people):
+    from community.models import Role
+
+    sharer, _, reader = people
+    resource = share_resource(app, sharer)
+    for channel in ("resource:999999", "resource:0", "resource:abc", "resource:99999999999999"):
+        ack = connect(app, reader).emit("join", {"channel": channel}, callback=True)
+        assert ack["ok"] is False and ack["error"]["code"] == "not_found", channel
+    assert api.as_user(sharer).delete(f"resources/{resource.id}").status_code == 204
+    ack = connect(app, reader).emit("join", {"channel": f"resource:{resource.id}"}, callback=True)
+    assert ack["ok"] is False and ack["error"]["code"] == "not_found"
+    moderator = make_user(app, "moderator", role=Role.MODERATOR)
+    assert connect(app, moderator).emit("join", {"channel": f"resource:{resource.id}"}, callback=True)["ok"]

@@ -14,6 +14,7 @@ from sqlalchemy import Select, func, or_, select
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
 from ..models import HelpRequest, HelpStatus, Message, Room, RoomMember, User
+from ..payloads import message_url, room_url
 from ..permissions import can_read_room
 from .paging import Page
 
@@ -136,6 +137,29 @@ def messages_by_id(room: Room, ids: list[int]) -> list[Message]:
 def all_messages(room: Room, limit: int) -> list[Message]:
     stmt = select(Message).where(Message.room_id == room.id, Message.deleted_at.is_(None))
     return list(db.session.scalars(stmt.order_by(Message.id).limit(limit)))
+
+
+def message_link(room: Room, message_id: int) -> str:
+    """A link that opens the room's page with this message on it, scrolled to it: the plain
+    anchor while it is among the latest messages (the page shows those), else the history page
+    that has it in the middle (``?before=`` the message half a page later)."""
+    newer = list(db.session.scalars(
+        select(Message.id).where(Message.room_id == room.id, Message.id > message_id,
+                                 Message.deleted_at.is_(None))
+        .order_by(Message.id).limit(DEFAULT_MESSAGES)))
+    if len(newer) < DEFAULT_MESSAGES:
+        return message_url(room.slug, message_id)
+    return f"{room_url(room.slug)}?before={newer[DEFAULT_MESSAGES // 2 - 1]}#message-{message_id}"
+
+
+def private_room_slugs(actor: User | None) -> set[str]:
+    """The private rooms the actor is a member of (their messages are the private ones search
+    may show them; being a site moderator is not enough)."""
+    if not getattr(actor, "is_authenticated", False):
+        return set()
+    return set(db.session.scalars(
+        select(Room.slug).join(RoomMember, RoomMember.room_id == Room.id)
+        .where(RoomMember.user_id == actor.id, Room.private.is_(True))))
 
 
 def get_member(room: Room, user_id: int) -> RoomMember | None:

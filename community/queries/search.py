@@ -1,15 +1,18 @@
-"""Search results and similar questions: index hits turned into visible posts with snippets.
+"""Search results and similar questions: index hits turned into visible posts, resources and room
+messages with snippets.
 
-The index finds candidates; the database decides what is shown. Every hit is loaded again here
-and dropped unless its post (and its thread) is still visible, so a post deleted a moment ago
-never shows up, for moderators neither.
+The index finds candidates; the database decides what is shown. Every hit is loaded again here,
+by the loader of its kind, and dropped unless it is still visible: a post deleted a moment ago
+never shows up, for moderators neither; a resource only while it is not deleted
+(search_resources.py); a room message only while it is not deleted and its room is public or one
+of the caller's private rooms (search_rooms.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from markupsafe import Markup, escape
 from sqlalchemy import select
@@ -22,6 +25,9 @@ from ..models import Post, PostType, User
 from ..payloads import answer_url, iso, thread_url, user_payload
 from ..text.validation import text_problem
 from .paging import Page
+from .rooms import private_room_slugs
+from .search_resources import linked_resource_texts, resource_results
+from .search_rooms import room_message_results
 
 TYPES = ("all", "thread", "answer", "resource", "room")
 _KIND_OF = {"question": "thread", "answer": "answer", "resource": "resource", "room": "room"}
@@ -58,6 +64,19 @@ class SearchResult:
         }
 
 
+class Result(Protocol):
+    """What every kind of result offers the API and the page (SearchResult, ResourceResult,
+    RoomMessageResult)."""
+
+    type: str
+    url: str
+    title_html: Markup
+    snippet_html: Markup
+    score: float | None
+
+    def payload(self) -> dict[str, Any]: ...
+
+
 @dataclass(frozen=True)
 class SearchResults:
     query: search.SearchQuery
@@ -65,7 +84,7 @@ class SearchResults:
     sort: str
     page: Page
     total: int
-    results: list[SearchResult]
+    results: list[Result]
     suggestion: str | None
     partial: bool = False
 
@@ -110,28 +129,43 @@ def _answer_texts(thread_ids: list[int]) -> dict[int, list[str]]:
     return texts
 
 
-def _results(hits: list[search.Hit], terms: frozenset[str]) -> list[SearchResult]:
-    posts = _visible_posts({h.post_id for h in hits} | {h.thread_id for h in hits})
+def _post_results(hits: list[search.Hit], terms: frozenset[str]) -> dict[int, SearchResult]:
+    """The hits on threads and answers still visible, by post id."""
+    posts = _visible_posts({h.post_id for h in hits} | {h.thread_id for h in hits if h.thread_id})
     shown = [h for h in hits if h.post_id in posts and h.thread_id in posts]
     bodies = {h.post_id: search.plain_text(posts[h.post_id].body_html) for h in shown}
     snippets = {h.post_id: search.marked(bodies[h.post_id], terms) for h in shown}
-    # a thread found through its answers: the snippet comes from the best answer
-    answers = _answer_texts([h.thread_id for h in shown
-                             if h.kind == "thread" and snippets[h.post_id] is None])
-    results = []
+    # a thread found through its answers (or a resource it links): the snippet comes from there
+    elsewhere = [h.thread_id for h in shown if h.kind == "thread" and snippets[h.post_id] is None]
+    answers, linked = _answer_texts(elsewhere), linked_resource_texts(elsewhere)
+    results = {}
     for hit in shown:
         thread = posts[hit.thread_id]
         snippet = snippets[hit.post_id] or search.snippet(
-            [*answers.get(hit.thread_id, []), bodies[hit.post_id]], terms)
+            [*answers.get(hit.thread_id, []), bodies[hit.post_id], *linked.get(hit.thread_id, [])],
+            terms)
         title_html = search.marked(thread.title, terms, whole=True) or Markup(escape(thread.title))
-        results.append(SearchResult(hit.kind, posts[hit.post_id], thread, title_html, snippet,
-                                    hit.score))
+        results[hit.post_id] = SearchResult(hit.kind, posts[hit.post_id], thread, title_html,
+                                            snippet, hit.score)
     return results
+
+
+def _results(hits: list[search.Hit], terms: frozenset[str],
+             private_rooms: Collection[str]) -> list[Result]:
+    """The visible hits as results, in the index's order; each kind is loaded in one go."""
+    posts = _post_results([h for h in hits if h.kind in ("thread", "answer")], terms)
+    resources = resource_results([h for h in hits if h.kind == "resource"], terms)
+    messages = room_message_results([h for h in hits if h.kind == "room"], terms, private_rooms)
+    by_kind: dict[str, dict[int, Any]] = {"thread": posts, "answer": posts, "resource": resources,
+                                          "room": messages}
+    return [by_kind[h.kind][h.post_id] for h in hits if h.post_id in by_kind.get(h.kind, {})]
 
 
 def search_posts(actor: User | None, q: object, type_: object = None, sort: object = None,
                  page: Page | None = None) -> SearchResults:
-    """One page of search results for ``q`` (the search box's text, operators included)."""
+    """One page of search results for ``q`` (the search box's text, operators included): posts,
+    shared resources, and room messages of public rooms and of the private rooms ``actor`` is a
+    member of."""
     if q in (None, "") or (isinstance(q, str) and not q.strip()):
         raise search.query_error("is required: type a word or an operator such as tag:excel")
     query = search.parse_query(q)
@@ -139,9 +173,11 @@ def search_posts(actor: User | None, q: object, type_: object = None, sort: obje
     sort = check_choice("sort", sort, search.SORTS, "relevance")
     page = page or Page()
     kinds, question_only = search_scope(type_, query)
+    private_rooms = private_room_slugs(actor) if "room" in kinds else set()
     found = search.find(query, kinds, question_only=question_only, sort=sort,
-                        offset=page.offset, limit=page.per_page, suggest=True)
-    results = _results(found.hits, found.terms)
+                        offset=page.offset, limit=page.per_page, suggest=True,
+                        access=[search.room_access(slug) for slug in private_rooms])
+    results = _results(found.hits, found.terms, private_rooms)
     total = max(0, found.total - (len(found.hits) - len(results)))
     return SearchResults(query, type_, sort, page, total, results, found.suggestion, found.partial)
 

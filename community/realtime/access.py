@@ -6,6 +6,7 @@ import re
 
 from ..errors import Forbidden, NotFound
 from ..models import User
+from ..queries.resources import access_resource
 from ..queries.rooms import access_room
 from ..queries.threads import access_thread
 from . import channels
@@ -13,6 +14,7 @@ from . import channels
 _THREAD = re.compile(r"^thread:([1-9][0-9]{0,18})$")
 _USER = re.compile(r"^user:([1-9][0-9]{0,18})$")
 _ROOM = re.compile(r"^room:(.{1,60})$")
+_RESOURCE = re.compile(r"^resource:([1-9][0-9]{0,18})$")
 
 
 def check_can_join(user: User, channel: str) -> bool:
@@ -29,4 +31,7 @@ def check_can_join(user: User, channel: str) -> bool:
     if match := _ROOM.match(channel):
         access_room(user, match.group(1))  # a private room: members (and moderators) only
         return True
+    if match := _RESOURCE.match(channel):
+        access_resource(user, int(match.group(1)))  # deleted: moderators only, else not found
+        return False
     raise NotFound(f"No such channel: {channel[:80]}")

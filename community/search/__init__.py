@@ -6,7 +6,8 @@ for multi-host deployments) can replace Whoosh behind it:
 - writing: ``index_pending(app)`` applies new events to the index (the single writer);
   ``rebuild(progress)`` builds a new generation and swaps it in; ``start_indexer(app)`` /
   ``run_forever(app, stopping)`` run the writer in a thread or in its own process;
-- reading: ``parse_query(text)`` (raises ValidationFailed), ``find(query, kinds, ...)``,
+- reading: ``parse_query(text)`` (raises ValidationFailed), ``find(query, kinds, access=...)``
+  (``access``: the caller's ``room_access(slug)`` values, for private rooms they are in),
   ``similar(title, limit)``, ``suggest(query)``; ``snippet(texts, terms)`` marks matches.
 
 Readers only ever see what the indexer wrote from committed events; the database stays the truth
@@ -18,14 +19,14 @@ from __future__ import annotations
 from flask import Flask
 
 from .documents import html_to_text as plain_text
+from .highlight import SNIPPET_CHARS, marked
 from .highlight import best_snippet as snippet
-from .highlight import marked
 from .indexer import index_pending
 from .query import IS_VALUES, MAX_QUERY_CHARS, SearchQuery, parse_query, query_error
 from .ranking import DEFAULT_RANKING, RankingParams
 from .readers import SearchUnavailable
-from .rebuild import RebuildStats, count_indexable_posts, rebuild
-from .schema import KINDS
+from .rebuild import RebuildStats, count_indexable, count_indexable_posts, rebuild
+from .schema import KINDS, room_access
 from .searcher import MAX_RESULT_WINDOW, SORTS, Hit, HitPage, find, similar, suggest
 from .service import IndexerThread, indexer_thread, run_forever, start_indexer
 
@@ -43,6 +44,7 @@ __all__ = [
     "KINDS",
     "MAX_QUERY_CHARS",
     "MAX_RESULT_WINDOW",
+    "SNIPPET_CHARS",
     "SORTS",
     "Hit",
     "HitPage",
@@ -51,6 +53,7 @@ __all__ = [
     "RebuildStats",
     "SearchQuery",
     "SearchUnavailable",
+    "count_indexable",
     "count_indexable_posts",
     "find",
     "index_pending",
@@ -61,6 +64,7 @@ __all__ = [
     "plain_text",
     "query_error",
     "rebuild",
+    "room_access",
     "run_forever",
     "similar",
     "snippet",

@@ -1,4 +1,5 @@
-"""Index documents built from the database: a thread (question, tags, answers) and its answers.
+"""Index documents built from the database: a thread (question, tags, answers, the text of the
+resources its posts link) and its answers.
 
 Rows are read with explicit column queries in bulk (no lazy loading, no ORM identity map), so the
 indexer and a full rebuild read exactly the committed state, and fast.
@@ -17,7 +18,8 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Post, PostType, Tag, User, post_tags
-from .schema import NAMESPACES, PUBLIC
+from .resource_documents import linked_resource_texts
+from .schema import NAMESPACES, PUBLIC, epoch_ms
 
 _BLOCK_TAG = re.compile(r"</?(?:p|div|br|li|ul|ol|pre|blockquote|h[1-6]|tr|td|th|table|hr|dd|dt)\b[^>]*>",
                         re.IGNORECASE)
@@ -54,6 +56,7 @@ class ThreadSource:
     accepted_answer_id: int | None
     tags: list[str] = field(default_factory=list)
     answers: list[PostRow] = field(default_factory=list)
+    linked_resources: list[str] = field(default_factory=list)  # what the posts' links lead to
 
 
 def _question_rows(thread_ids: Collection[int]) -> dict[int, ThreadSource]:
@@ -69,8 +72,8 @@ def _question_rows(thread_ids: Collection[int]) -> dict[int, ThreadSource]:
 
 
 def load_threads(thread_ids: Collection[int]) -> dict[int, ThreadSource]:
-    """The visible threads among ``thread_ids`` with their tags and visible answers (missing or
-    deleted threads are absent from the result)."""
+    """The visible threads among ``thread_ids`` with their tags, visible answers and the text of
+    the resources those posts link (missing or deleted threads are absent from the result)."""
     threads = _question_rows(thread_ids)
     if not threads:
         return threads
@@ -85,6 +88,8 @@ def load_threads(thread_ids: Collection[int]) -> dict[int, ThreadSource]:
             .where(Post.parent_id.in_(threads), Post.deleted_at.is_(None)).order_by(Post.id)):
         threads[row.parent_id].answers.append(
             PostRow(row.id, row.body_html, row.username_key, row.score, row.created_at))
+    for thread_id, texts in linked_resource_texts(threads).items():
+        threads[thread_id].linked_resources = texts
     return threads
 
 
@@ -101,10 +106,6 @@ def iter_thread_batches(batch_size: int = 500) -> Iterator[list[ThreadSource]]:
         threads = load_threads(ids)
         yield [threads[i] for i in ids if i in threads]
         after = ids[-1]
-
-
-def epoch_ms(moment: datetime) -> int:
-    return int(moment.timestamp() * 1000)
 
 
 def _common(kind: str, post: PostRow, thread: ThreadSource) -> dict[str, Any]:
@@ -129,6 +130,7 @@ def thread_documents(thread: ThreadSource) -> list[dict[str, Any]]:
         "body": html_to_text(question.body_html),
         "answers": "\n".join(html_to_text(answer.body_html) for answer in thread.answers),
         "links": links, "pairs": f"{thread.title}\n{links}",
+        "linked_resources": "\n".join(thread.linked_resources),
         "spell": f"{thread.title} {' '.join(thread.tags)}",
         "people": " ".join(dict.fromkeys([question.author, *(a.author for a in thread.answers)])),
     }]

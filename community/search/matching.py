@@ -2,12 +2,13 @@
 
 Words are analyzed exactly like the indexed text (stemmed, stop words dropped), so "simulations"
 finds "simulation". Filters (kind, access, tag:, user:, is:, score:, before:, after:) never add to
-the score; they only restrict what matches.
+the score; they only restrict what matches. Access: public documents, plus those whose ``access``
+value the caller holds (``room:<slug>`` for each private room they are a member of).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -24,10 +25,9 @@ from whoosh.query import (
 )
 from whoosh.reading import IndexReader
 
-from .documents import epoch_ms
 from .query import Clause, SearchQuery
 from .ranking import RankingParams
-from .schema import NAMESPACES, PAIRS, PHRASE_FIELDS, PUBLIC, SCHEMA, STEMMED
+from .schema import NAMESPACES, PAIRS, PHRASE_FIELDS, PUBLIC, SCHEMA, SECONDARY_TEXT, STEMMED, epoch_ms
 
 MAX_PREFIX_TERMS = 10  # a prefix* clause matches the 10 most used words it begins
 PREFIX_SCAN = 200  # of at most this many candidates per field
@@ -92,7 +92,7 @@ def clause_query(clause: Clause, boosts: Mapping[str, float], reader: IndexReade
         return None
     if clause.prefix:  # indexed words are stems: try the typed prefix and its stem
         fields = {f: b for f, b in boosts.items() if _base(f) in PHRASE_FIELDS}
-        words = _prefix_terms(reader, [f for f in fields if _base(f) != "answers"],
+        words = _prefix_terms(reader, [f for f in fields if _base(f) not in SECONDARY_TEXT],
                               sorted({clause.text.lower(), tokens[0]}))
         return Or([Term(f, w, boost=b) for f, b in fields.items() for w in words]) if words else None
     if len(tokens) == 1:
@@ -112,12 +112,20 @@ def _day_start(day: date) -> int:
     return epoch_ms(datetime(day.year, day.month, day.day, tzinfo=UTC))
 
 
-def filter_queries(query: SearchQuery, question_only: bool, reader: IndexReader) -> list[Query]:
+def access_query(access: Collection[str]) -> Query:
+    """Public documents, and those of the access values in ``access``."""
+    allowed = [PUBLIC, *sorted(set(access) - {PUBLIC})]
+    return Or([Term("access", value) for value in allowed]) if len(allowed) > 1 \
+        else Term("access", PUBLIC)
+
+
+def filter_queries(query: SearchQuery, question_only: bool, reader: IndexReader,
+                   access: Collection[str] = ()) -> list[Query]:
     """What restricts the matches without scoring (the text fields already choose the kinds)."""
     people = "author" if question_only else "people"
     filters: list[Query] = [Term("tags", tag) for tag in query.tags]
     if reader.doc_frequency("access", PUBLIC) < reader.doc_count_all():  # some are private
-        filters.append(Term("access", PUBLIC))
+        filters.append(access_query(access))
     if query.users:
         filters.append(Or([Term(people, user) for user in query.users]))
     if query.solved is not None:
@@ -175,10 +183,12 @@ def _informative(cores: list[tuple[Clause, Query]], fields: Iterable[str],
 
 
 def compile_query(query: SearchQuery, kinds: Iterable[str], params: RankingParams,
-                  reader: IndexReader, *, match_all: bool, question_only: bool = False) -> Compiled:
+                  reader: IndexReader, *, match_all: bool, question_only: bool = False,
+                  access: Collection[str] = ()) -> Compiled:
     boosts = dict(params.field_boosts)
-    if question_only:
+    if question_only:  # the question's own text: not its answers, nor what the thread links
         boosts.pop("answers", None)
+        boosts.pop("linked_resources", None)
     fields = kind_fields(kinds, boosts)
     positive = list(query.words)
     cores = [(c, q) for c in positive if (q := clause_query(c, fields, reader)) is not None]
@@ -193,6 +203,6 @@ def compile_query(query: SearchQuery, kinds: Iterable[str], params: RankingParam
     excluded = exclusion_queries(query, fields, reader)
     if excluded:
         text = Excluding(text, Or(excluded))
-    filters = filter_queries(query, question_only, reader)
+    filters = filter_queries(query, question_only, reader, access)
     terms = frozenset(t for c in positive for t in analyze(c.text))
     return Compiled(text, And(filters) if filters else None, terms, len(cores))

@@ -18,6 +18,11 @@ MAX_QUERY_CHARS = 1000
 MAX_CLAUSES = 32  # words and phrases beyond this are ignored
 IS_VALUES = ("solved", "unsolved", "question", "answer", "resource", "room")
 OPERATORS = ("tag", "user", "is", "score", "before", "after")
+# Filters a kind of document has no value for: a query using one leaves that kind out (a chat
+# message has no tags, no accepted answer and no vote score; a resource has tags, but neither an
+# accepted answer nor votes). Exclusions (-tag:) keep it.
+UNFILTERABLE: dict[str, frozenset[str]] = {"room": frozenset({"tag", "solved", "score"}),
+                                           "resource": frozenset({"solved", "score"})}
 
 _TOKEN = re.compile(r'''
     (?P<neg>-)?
@@ -57,6 +62,18 @@ class SearchQuery:
     @property
     def words(self) -> tuple[Clause, ...]:
         return tuple(c for c in self.clauses if not c.negated)
+
+    @property
+    def filters_used(self) -> frozenset[str]:
+        """The restricting filters this query uses: "tag", "solved", "score"."""
+        used = {"tag": bool(self.tags), "solved": self.solved is not None,
+                "score": self.min_votes is not None}
+        return frozenset(name for name, on in used.items() if on)
+
+    def searchable_kinds(self, kinds: frozenset[str]) -> frozenset[str]:
+        """``kinds`` without those this query's filters cannot apply to."""
+        used = self.filters_used
+        return frozenset(kind for kind in kinds if not UNFILTERABLE.get(kind, frozenset()) & used)
 
     @property
     def has_filters(self) -> bool:

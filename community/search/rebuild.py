@@ -1,16 +1,19 @@
 """Full rebuilds: a new generation built from the database, then swapped in atomically.
 
-Search keeps answering from the old generation meanwhile. The new generation's cursor is the last
-event id seen *before* reading the rows, so whatever changes during the build is applied again by
-the indexer afterwards: nothing committed is missed, and re-applying is harmless.
+A rebuild writes every kind, a keyset-paged batch at a time: threads (with their answers), then
+room messages, then resources. Search keeps answering from the old generation meanwhile. The new generation's
+cursor is the last event id seen *before* reading the rows, so whatever changes during the build
+is applied again by the indexer afterwards: nothing committed is missed, and re-applying is
+harmless.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -20,6 +23,8 @@ from ..extensions import db
 from ..models import Post, PostType
 from . import cursors, storage
 from .documents import iter_thread_batches, thread_documents
+from .resource_documents import count_indexable_resources, iter_resource_batches, resource_document
+from .room_documents import count_indexable_messages, iter_message_batches, message_document
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +36,8 @@ class RebuildStats:
     generation: str
     threads: int
     documents: int
+    messages: int = 0  # room messages
+    resources: int = 0
 
 
 def search_root() -> Path:
@@ -48,6 +55,21 @@ def count_indexable_posts() -> int:
     return questions + answers
 
 
+def count_indexable() -> int:
+    """Every document a rebuild writes (the progress total): posts, room messages and resources."""
+    return count_indexable_posts() + count_indexable_messages() + count_indexable_resources()
+
+
+def _document_batches() -> Iterator[tuple[str, int, list[dict[str, Any]]]]:
+    """(kind, objects, documents) for everything searchable, a batch at a time, per kind."""
+    for threads in iter_thread_batches():
+        yield "thread", len(threads), [doc for thread in threads for doc in thread_documents(thread)]
+    for messages in iter_message_batches():
+        yield "room", len(messages), [message_document(message) for message in messages]
+    for resources in iter_resource_batches():
+        yield "resource", len(resources), [resource_document(resource) for resource in resources]
+
+
 def rebuild(progress: Callable[[int], None] | None = None) -> RebuildStats:
     """Build a fresh generation from the database and make it the live one."""
     root = search_root()
@@ -58,17 +80,17 @@ def rebuild(progress: Callable[[int], None] | None = None) -> RebuildStats:
 def rebuild_locked(root: Path, progress: Callable[[int], None] | None = None) -> RebuildStats:
     name, ix = storage.create_generation(root)
     cursors.write_cursor(name, cursors.latest_event_id())
-    threads = documents = 0
+    objects: dict[str, int] = {}  # per kind: threads, room messages, resources
+    documents = 0
     writer = ix.writer(limitmb=WRITER_MEMORY_MB)
     try:
-        for batch in iter_thread_batches():
-            for thread in batch:
-                for doc in thread_documents(thread):
-                    writer.add_document(**doc)
-                    documents += 1
-            threads += len(batch)
+        for kind, count, docs in _document_batches():
+            for doc in docs:
+                writer.add_document(**doc)
+            objects[kind] = objects.get(kind, 0) + count
+            documents += len(docs)
             if progress is not None:
-                progress(sum(1 + len(thread.answers) for thread in batch))
+                progress(len(docs))
         writer.commit()
     except BaseException:
         writer.cancel()
@@ -81,15 +103,34 @@ def rebuild_locked(root: Path, progress: Callable[[int], None] | None = None) ->
     keep = {name} | ({previous} if previous else set())
     storage.remove_generations(root, keep)
     cursors.drop_cursors(keep)
-    log.info("search index rebuilt: %s (%d threads, %d documents)", name, threads, documents)
-    return RebuildStats(name, threads, documents)
+    stats = RebuildStats(name, objects.get("thread", 0), documents, objects.get("room", 0),
+                         objects.get("resource", 0))
+    log.info("search index rebuilt: %s (%d threads, %d room messages, %d resources, %d documents)",
+             name, stats.threads, stats.messages, stats.resources, documents)
+    return stats
+
+
+_CHECKED: set[tuple[str, str]] = set()  # (root, generation) known to have the current schema
+
+
+def _has_current_schema(root: Path, name: str) -> bool:
+    key = (str(root), name)
+    if key not in _CHECKED and storage.has_current_schema(root, name):
+        _CHECKED.add(key)
+    return key in _CHECKED
 
 
 def ensure_index(root: Path) -> str:
-    """The live generation's name, building the first one from the database if there is none."""
+    """The live generation's name, building one from the database if there is none, or if the
+    live one was built with an older schema (before room messages or resources were indexed,
+    say: its field names differ from today's)."""
     name = storage.current_generation(root)
-    if name is not None:
+    if name is not None and _has_current_schema(root, name):
         return name
     with storage.build_lock(root):
         name = storage.current_generation(root)  # another process may have built it meanwhile
-        return name if name is not None else rebuild_locked(root).generation
+        if name is not None and _has_current_schema(root, name):
+            return name
+        if name is not None:
+            log.warning("search index %s was built with an older schema; rebuilding", name)
+        return rebuild_locked(root).generation

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from flask import current_app
 from whoosh.collectors import Collector, FilterCollector, TopCollector
+from whoosh.query import And, Or, Term
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 from whoosh.sorting import FieldFacet, MultiFacet
@@ -22,7 +24,9 @@ from .matching import Compiled, analyze, compile_query
 from .query import SearchQuery, plain_query, query_error
 from .ranking import DEFAULT_RANKING, DeadlineCollector, RankingParams, TimeLimit
 from .readers import SearchUnavailable, filter_docs, open_searcher
-from .schema import TEXT_FIELDS
+from .schema import NAMESPACES, PUBLIC, RESOURCE_TEXT, TEXT_FIELDS
+
+ROOM_TEXT = NAMESPACES["room"] + "body"
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +37,8 @@ MAX_RESULT_WINDOW = 1000  # deeper pages than this are not served (like every se
 @dataclass(frozen=True)
 class Hit:
     kind: str
-    post_id: int
-    thread_id: int
+    post_id: int  # the object's id in its kind's id space: a post's, a resource's or a message's
+    thread_id: int | None  # the post's thread; None for a resource or a room message
     score: float | None  # relevance; None when sorted by date or votes
 
 
@@ -80,7 +84,7 @@ def _run(searcher: Searcher, compiled: Compiled, sort: str, offset: int, limit: 
         partial = True
     results = collector.results()
     scored = sort == "relevance"
-    hits = [Hit(hit["kind"], hit["post_id"], hit["thread_id"], hit.score if scored else None)
+    hits = [Hit(hit["kind"], hit["post_id"], hit.get("thread_id"), hit.score if scored else None)
             for hit in results[offset:offset + limit]]
     if not count:
         return hits, len(hits), partial
@@ -89,16 +93,20 @@ def _run(searcher: Searcher, compiled: Compiled, sort: str, offset: int, limit: 
 
 def find(query: SearchQuery, kinds: frozenset[str], *, question_only: bool = False,
          sort: str = "relevance", offset: int = 0, limit: int = 20, suggest: bool = False,
-         params: RankingParams = DEFAULT_RANKING) -> HitPage:
+         access: Collection[str] = (), params: RankingParams = DEFAULT_RANKING) -> HitPage:
     """One page of hits. Every word must match; when that finds nothing, any word may.
-    With ``suggest``, the page carries a "did you mean" for unknown words."""
+    With ``suggest``, the page carries a "did you mean" for unknown words. Besides public
+    documents, those whose access value is in ``access`` (see ``room_access``) may match.
+    Kinds the query's filters cannot apply to (``tag:`` for room messages, ``is:solved`` and
+    ``score:`` for resources) are left out."""
     limit = max(0, min(limit, MAX_RESULT_WINDOW - offset))
+    kinds = query.searchable_kinds(kinds)
     with open_searcher(params) as searcher:
         if searcher is None or not kinds:
             return EMPTY
         reader = searcher.reader()
         compiled = compile_query(query, kinds, params, reader, match_all=True,
-                                 question_only=question_only)
+                                 question_only=question_only, access=access)
         if compiled.word_clauses == 0 and not query.has_filters:
             raise query_error("needs at least one word or filter (wildcards, symbols and very "
                               "common words alone match nothing)")
@@ -107,9 +115,9 @@ def find(query: SearchQuery, kinds: frozenset[str], *, question_only: bool = Fal
         hits, total, partial = _run(searcher, compiled, sort, offset, limit)
         if total == 0 and compiled.word_clauses > 1:
             compiled = compile_query(query, kinds, params, reader, match_all=False,
-                                     question_only=question_only)
+                                     question_only=question_only, access=access)
             hits, total, partial = _run(searcher, compiled, sort, offset, limit)
-        suggestion = _suggestion(reader, query) if suggest else None
+        suggestion = _suggestion(searcher, query) if suggest else None
         return HitPage(hits, total, compiled.terms, partial, suggestion)
 
 
@@ -127,9 +135,16 @@ def similar(title: str, limit: int = 5, params: RankingParams = DEFAULT_RANKING)
         return HitPage(hits, total, compiled.terms, partial)
 
 
-def _known(reader: IndexReader, word: str) -> bool:
+def _known(searcher: Searcher, word: str) -> bool:
+    """Whether posts, resources or messages of public rooms use the word (never judged by private
+    rooms' messages: a suggestion must not hint at what they say)."""
     tokens = analyze(word)
-    return not tokens or any(reader.doc_frequency(f, t) for f in TEXT_FIELDS for t in tokens)
+    reader = searcher.reader()
+    if not tokens or any(reader.doc_frequency(f, t) for f in (*TEXT_FIELDS, *RESOURCE_TEXT)
+                         for t in tokens):
+        return True
+    said = Or([Term(ROOM_TEXT, t) for t in tokens])
+    return any(True for _ in searcher.docs_for_query(And([said, Term("access", PUBLIC)])))
 
 
 def _closest(reader: IndexReader, word: str) -> str | None:
@@ -147,11 +162,12 @@ def _closest(reader: IndexReader, word: str) -> str | None:
 _LETTERS = re.compile(r"^[^\W\d_]{3,30}$")
 
 
-def _suggestion(reader: IndexReader, query: SearchQuery) -> str | None:
+def _suggestion(searcher: Searcher, query: SearchQuery) -> str | None:
+    reader = searcher.reader()
     words = [c.text for c in query.words if not c.phrase and not c.prefix and _LETTERS.match(c.text)]
     fixes = {}
     for word in dict.fromkeys(words):
-        if not _known(reader, word.lower()):
+        if not _known(searcher, word.lower()):
             best = _closest(reader, word.lower())
             if best is not None and best != word.lower():
                 fixes[word] = best
@@ -164,7 +180,7 @@ def _suggestion(reader: IndexReader, query: SearchQuery) -> str | None:
 def suggest(query: SearchQuery) -> str | None:
     """The query with unknown words replaced by the nearest indexed words, or None."""
     with open_searcher() as searcher:
-        return None if searcher is None else _suggestion(searcher.reader(), query)
+        return None if searcher is None else _suggestion(searcher, query)
 
 
 __all__ = ["EMPTY", "MAX_RESULT_WINDOW", "SORTS", "Hit", "HitPage", "SearchUnavailable", "find",

@@ -45,6 +45,13 @@ def open_generation(root: Path, name: str) -> FileIndex:
     return index.open_dir(str(root / name), schema=SCHEMA)
 
 
+def has_current_schema(root: Path, name: str) -> bool:
+    """Whether the generation was built with today's fields. One built before a field (a kind of
+    document) was added lacks those documents and must be rebuilt."""
+    stored = index.open_dir(str(root / name)).schema  # as written in the generation's table
+    return sorted(stored.names()) == sorted(SCHEMA.names())
+
+
 def create_generation(root: Path) -> tuple[str, FileIndex]:
     """A new, empty generation (not live until swapped in)."""
     root.mkdir(parents=True, exist_ok=True)

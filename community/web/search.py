@@ -12,7 +12,8 @@ from ..queries.paging import parse_page
 
 bp = Blueprint("search", __name__)
 
-TABS = (("all", "All"), ("thread", "Questions"), ("answer", "Answers"))
+TABS = (("all", "All"), ("thread", "Questions"), ("answer", "Answers"), ("resource", "Resources"),
+        ("room", "Rooms"))
 SORT_TABS = (("relevance", "Relevance"), ("newest", "Newest"), ("votes", "Votes"))
 
 

@@ -209,6 +209,7 @@ const NOTIFICATION_TEXT = {
   kudos: "gave you kudos for",
   help_request_claimed: "is helping with",
   room_invite: "invited you to the live help room",
+  resource_reviewed: "reviewed your resource",
 };
 
 function userHandlers() {

@@ -14,11 +14,12 @@ from flask_login import current_user, login_required
 from ...actions import users as user_actions
 from ...badges import RULES_BY_SLUG, BadgeRule
 from ...errors import ValidationFailed
-from ...models import BadgeAward, Kudos, Post, PostType, ReputationEntry, User
+from ...models import BadgeAward, Kudos, Post, PostType, ReputationEntry, Resource, User
 from ...permissions import can_view_post
 from ...queries.badges import user_awards
 from ...queries.kudos import list_kudos
 from ...queries.paging import Page, parse_page
+from ...queries.resources import ResourceFilter, list_resources
 from ...queries.users import (
     access_user,
     get_posts_by_id,
@@ -119,9 +120,13 @@ def _kudos_tab(user: User, page: Page) -> tuple[list[KudosRow], int]:
     return [KudosRow(k, links.get(k.post_id) if k.post_id else None) for k in kudos], total
 
 
+def _resources_tab(user: User, page: Page) -> tuple[list[Resource], int]:
+    return list_resources(ResourceFilter(sort="newest", shared_by=user.username), page)
+
+
 TABS: dict[str, Callable[[User, Page], tuple[list[Any], int]]] = {
     "questions": _questions_tab, "answers": _answers_tab, "reputation": _reputation_tab,
-    "badges": _badges_tab, "kudos": _kudos_tab,
+    "badges": _badges_tab, "kudos": _kudos_tab, "resources": _resources_tab,
 }
 
 

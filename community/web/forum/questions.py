@@ -17,6 +17,7 @@ from ...permissions import can_edit_post
 from ...queries import threads as thread_queries
 from ...queries.events import last_event_id
 from ...queries.paging import Page, parse_page
+from ...queries.resources import thread_sidebar_resources
 from ...realtime import channels
 from ..forms import form_refused, form_text, refusal_page, render_form, split_tags
 from ..urls import thread_href, thread_slug
@@ -55,10 +56,12 @@ def render_thread(thread: Post, status: int = 200, *, answer_values: Mapping[str
                   answer_errors: Mapping[str, str] | None = None) -> ResponseReturnValue:
     answers = thread_queries.list_answers(current_user, thread)
     votes = thread_queries.my_votes(current_user, [thread.id, *(a.id for a in answers)])
+    linked_resources, suggested_resources = thread_sidebar_resources(thread.id)
     page = render_template("forum/thread.html", thread=thread, answers=answers, my_votes=votes,
                            values=answer_values or {}, errors=answer_errors or {},
                            form_message=None, answer_template=answer_stand_in(thread),
-                           last_event_id=last_event_id(channels.thread(thread.id)))
+                           last_event_id=last_event_id(channels.thread(thread.id)),
+                           linked_resources=linked_resources, suggested_resources=suggested_resources)
     return page, status
 
 
