@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from typing import Any
 
 from flask import Flask
 
 from .config import CONFIG_BY_ENV, INSTANCE_DIR, ROOT, environment_overrides, resolve_secret_key
+from .logs import configure_logging
 
 
 def create_app(config: dict[str, Any] | type | None = None) -> Flask:
@@ -25,6 +25,9 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
     )
     _load_config(app, config)
     app.json.sort_keys = False  # keep payload fields in the documented order
+    from .web import operations
+
+    operations.init_app(app)  # first: its request hooks (ids, timing, access log) wrap all others
     _init_extensions(app)
     _register_blueprints(app)
     return app
@@ -53,7 +56,7 @@ def _load_config(app: Flask, config: dict[str, Any] | type | None) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     if str(app.config["DATABASE_URL"]).startswith("sqlite:///"):
         INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(app.config)
 
 
 def _init_extensions(app: Flask) -> None:
@@ -80,12 +83,13 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from . import web
     from .cli import bp as cli_bp
-    from .web import accounts, api, errors, forum, notifications, recognition, templating
+    from .web import accounts, api, errors, forum, notifications, recognition, security, templating
     from .web import resources as resource_pages
     from .web import rooms as room_pages
     from .web import search as search_pages
 
     web.init_app(app)
+    security.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
     api.init_app(app)

@@ -31,7 +31,19 @@ class Config:
     PREVIEW_FETCHER = "thread"  # "off": this process queues previews but leaves fetching to others
     RATELIMIT_ENABLED = True
     ROOM_MESSAGE_LIMIT = "10 per 10 seconds"  # chat messages per user per room (`limits` syntax)
+    # Failed logins (`limits` syntax) per login name and per client address; past one, that name or
+    # address is locked out for LOGIN_LOCKOUT_SECONDS, doubling with each further lockout that day.
+    LOGIN_FAILURE_LIMIT = "5 per 15 minutes"
+    LOGIN_ADDRESS_FAILURE_LIMIT = "30 per 15 minutes"
+    LOGIN_LOCKOUT_SECONDS = 60
+    LOGIN_LOCKOUT_MAX_SECONDS = 3600
+    PASSWORD_RESET_LIMIT = "3 per hour"  # reset requests for one login name (username or email)
+    PASSWORD_RESET_ADDRESS_LIMIT = "10 per hour"  # reset requests from one client address
+    PASSWORD_RESET_HOURS = 1  # how long a reset link works
     SQL_ECHO = False
+    LOG_FORMAT = "text"  # or "json": one JSON object per line
+    LOG_LEVEL = "INFO"
+    METRICS_ALLOWED_IPS = "127.0.0.1,::1"  # addresses or networks that may read /metrics
 
     # Reputation thresholds for privileges (COMMUNITY_PRIVILEGE_<NAME>).
     PRIVILEGE_DOWNVOTE = 50
@@ -40,6 +52,17 @@ class Config:
     REPUTATION_DAILY_VOTE_CAP = 200
     KUDOS_DAILY_LIMIT = 5  # kudos one member may give per UTC day (off with RATELIMIT_ENABLED=0)
     VOTE_FLAG_THRESHOLD = 5  # more votes than this between two users in a UTC day flags the pair
+
+    PROXY_COUNT = 0  # reverse proxies in front that set X-Forwarded-For/-Proto (client address, https)
+    BASE_URL = ""  # e.g. https://community.example.com: links in emails; https: secure cookies too
+    SECURE_COOKIES: bool | None = None  # None: secure cookies exactly when BASE_URL is https
+    SMTP_HOST = ""  # empty: no mail is sent (development logs reset links instead)
+    SMTP_PORT = 587
+    SMTP_USERNAME = ""
+    SMTP_PASSWORD = ""
+    SMTP_STARTTLS = True
+    SMTP_TIMEOUT_SECONDS = 10
+    MAIL_FROM = ""  # default: community@<host of BASE_URL or of the request>
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -74,7 +97,8 @@ class TestConfig(Config):
 
 CONFIG_BY_ENV = {"production": Config, "development": DevelopmentConfig, "testing": TestConfig}
 
-_BOOL_KEYS = {"LOGIN_REQUIRED", "OPEN_REGISTRATION", "FETCH_PREVIEWS", "RATELIMIT_ENABLED"}
+_BOOL_KEYS = {"LOGIN_REQUIRED", "OPEN_REGISTRATION", "FETCH_PREVIEWS", "RATELIMIT_ENABLED",
+              "SECURE_COOKIES", "SMTP_STARTTLS"}
 
 
 def _coerce(key: str, raw: str, default: object) -> object:

@@ -32,15 +32,19 @@ def test_only_language_classes_survive():
     assert "evil-class" not in html and "pwn" not in html
 
 
-def test_tables_render_with_alignment():
-    html = render_markdown("| Name | Score |\n|:-----|------:|\n| Ann | 10 |")
+def test_tables_render_with_alignment_as_classes_not_inline_styles():
+    html = render_markdown("| Name | Mid | Score |\n|:-----|:---:|------:|\n| Ann | x | 10 |")
     assert "<table>" in html and "<th" in html and "<td" in html
-    assert 'style="text-align:right"' in html
+    assert '<th class="align-left">Name' in html and '<th class="align-center">Mid' in html
+    assert '<td class="align-right">10' in html
+    assert "style" not in html  # the Content-Security-Policy allows no inline styles
 
 
-def test_table_styles_other_than_alignment_are_dropped():
-    html = clean_html('<table><tr><td style="background:url(javascript:x)">a</td></tr></table>')
-    assert "style" not in html and "javascript" not in html
+def test_inline_styles_and_other_cell_classes_are_dropped():
+    html = clean_html('<table><tr><td style="background:url(javascript:x)">a</td>'
+                      '<td style="text-align:right" class="align-right evil">b</td></tr></table>')
+    assert "style" not in html and "javascript" not in html and "evil" not in html
+    assert '<td class="align-right">b</td>' in html
 
 
 @pytest.mark.parametrize("source", ["see https://example.com/page?q=1 now", "www.example.com",

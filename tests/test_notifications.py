@@ -104,3 +104,12 @@ def test_notification_endpoints_need_login_and_valid_input(app, api):
     assert client.post("notifications/read", {"ids": "all"}).status_code == 422
     assert client.post("notifications/read", {}).status_code == 422
     assert client.post("notifications/read", [1, 2]).status_code == 400
+
+
+@pytest.mark.parametrize("bad_id", [2**63, -(2**70), 2**31, 0])
+def test_marking_read_an_id_no_notification_can_have_is_a_422_not_a_500(app, api, bad_id):
+    """Found by tests/test_api_fuzz.py: an id past SQLite's 64-bit range reached the database."""
+    client = api.as_user(make_user(app, "someone"))
+    response = client.post("notifications/read", {"ids": [1, bad_id]})
+    assert response.status_code == 422, response.get_data(as_text=True)
+    assert response.json["error"]["fields"] == {"ids": "must be a list of at most 500 notification ids"}

@@ -13,9 +13,12 @@ XSS = "<script>alert(1)</script>"
 
 
 def assert_no_inline_script(page: str) -> None:
-    """Ready for a strict CSP: scripts only as external modules, no inline handlers."""
+    """Ready for the strict CSP: scripts only as external modules carrying the request's nonce,
+    no inline handlers."""
     scripts = re.findall(r"<script\b[^>]*>", page)
     assert scripts and all('type="module" src="/static/js/' in tag for tag in scripts)
+    nonces = {re.search(r'nonce="([^"]+)"', tag).group(1) if 'nonce="' in tag else None for tag in scripts}
+    assert len(nonces) == 1 and None not in nonces, scripts
     assert not re.search(r"\son[a-z]+=", page)
 
 

@@ -82,6 +82,9 @@ def test_marking_a_notification_with_a_bad_id_is_a_clear_error(app, client, auth
     response = submit(client, "/notifications/read", {"id": "lots"})
     assert response.status_code == 422
     assert "must be a whole number" in text_of(response)
+    response = submit(client, "/notifications/read", {"id": str(2**64)})  # past SQLite's integers
+    assert response.status_code == 422
+    assert "notification ids" in text_of(response)
 
 
 def test_the_question_list_offers_new_questions_live(app, client, auth, api):

@@ -10,13 +10,8 @@ in Redis when COMMUNITY_REDIS_URL is set; COMMUNITY_RATELIMIT_ENABLED=0 switches
 
 from __future__ import annotations
 
-import math
-import time
-
 from flask import Flask, current_app
-from limits import RateLimitItem, parse
-from limits.storage import MemoryStorage, RedisStorage, Storage
-from limits.strategies import MovingWindowRateLimiter
+from limits import RateLimitItem
 from sqlalchemy import update
 
 from ..db import atomic
@@ -33,9 +28,9 @@ from ..text.markdown import render_markdown
 from ..text.mentions import mentioned_usernames
 from ..text.validation import check_text
 from .notifications import notify
+from .rate_limits import configured_limit, moving_window, seconds_until_allowed
 
 BODY_MIN, BODY_MAX = 1, 4_000
-_LIMITER_KEY = "community_room_message_limiter"
 
 
 def check_message_body(value: object) -> str:
@@ -95,29 +90,14 @@ def check_message_rate(actor: User, room: Room) -> None:
     app = current_app._get_current_object()
     if not app.config["RATELIMIT_ENABLED"]:
         return
-    limiter = _limiter(app)
     item = message_limit(app)
     key = ("room-message", str(room.id), str(actor.id))
-    if limiter.hit(item, *key):
+    if moving_window(app).hit(item, *key):
         return
-    reset_at = limiter.get_window_stats(item, *key).reset_time
-    wait = max(1, math.ceil(reset_at - time.time()))
+    wait = seconds_until_allowed(app, item, *key)
     raise RateLimited(f"Slow down: at most {item.amount} messages every {item.get_expiry()} seconds "
                       f"in a room. Try again in {wait} s.", retry_after=wait)
 
 
 def message_limit(app: Flask) -> RateLimitItem:
-    return parse(str(app.config.get("ROOM_MESSAGE_LIMIT") or "10 per 10 seconds"))
-
-
-def _limiter(app: Flask) -> MovingWindowRateLimiter:
-    limiter = app.extensions.get(_LIMITER_KEY)
-    if limiter is None:
-        storage: Storage
-        if app.config["REDIS_URL"]:
-            storage = RedisStorage(app.config["REDIS_URL"],
-                                   key_prefix=app.config["REDIS_PREFIX"] + "limits")
-        else:
-            storage = MemoryStorage()
-        limiter = app.extensions[_LIMITER_KEY] = MovingWindowRateLimiter(storage)
-    return limiter
+    return configured_limit(app, "ROOM_MESSAGE_LIMIT", "10 per 10 seconds")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import secrets
 from dataclasses import dataclass
@@ -104,8 +105,18 @@ def check_register_user(reg: Registration) -> User:
 
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(password, method=current_app.config.get(
-        "PASSWORD_HASH_METHOD", "scrypt"))
+    return generate_password_hash(password, method=_hash_method())
+
+
+def _hash_method() -> str:
+    return str(current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
+
+
+@functools.cache
+def _decoy_hash(method: str) -> str:
+    """A hash of a random password, checked when no account matches, so that answering for an
+    unknown name takes as long as for a real one."""
+    return generate_password_hash(secrets.token_hex(16), method=method)
 
 
 def authenticate(login: object, password: object) -> User:
@@ -126,7 +137,10 @@ def find_by_credentials(login: object, password: object) -> User | None:
     key = login.strip().lower()
     user = db.session.scalar(select(User).where(
         (User.username_key == key) | (User.email == key)))
-    if user is None or not check_password_hash(user.password_hash, password):
+    if user is None:
+        check_password_hash(_decoy_hash(_hash_method()), password)
+        return None
+    if not check_password_hash(user.password_hash, password):
         return None
     return user
 

@@ -9,7 +9,7 @@ from .resources import PreviewStatus, Resource, ResourceKind, ResourceLink, Reso
 from .rooms import HelpRequest, HelpStatus, Message, Room, RoomMember, RoomRole
 from .search import SearchCursor
 from .threads import Post, PostType, Tag, ThreadView, Vote, post_tags
-from .users import ApiToken, Role, User, user_skills
+from .users import ApiToken, PasswordResetToken, Role, User, user_skills
 
 __all__ = [
     "ApiToken",
@@ -21,6 +21,7 @@ __all__ = [
     "Kudos",
     "Message",
     "Notification",
+    "PasswordResetToken",
     "Post",
     "PostType",
     "PreviewStatus",

@@ -51,6 +51,15 @@ class User(UserMixin, db.Model):
     def name(self) -> str:
         return self.display_name or self.username
 
+    def get_id(self) -> str:
+        """What a session (or "keep me logged in" cookie) remembers: the id and a stamp of the
+        password hash, so a new password ends every session made with the old one."""
+        return f"{self.id}.{self.session_stamp}"
+
+    @property
+    def session_stamp(self) -> str:
+        return hashlib.sha256(self.password_hash.encode("utf-8")).hexdigest()[:16]
+
     @property
     def is_moderator(self) -> bool:
         return self.role in (Role.MODERATOR.value, Role.ADMIN.value)
@@ -78,3 +87,16 @@ class ApiToken(db.Model):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class PasswordResetToken(db.Model):
+    """A password-reset link: only the sha256 of its token is stored; usable once, until it expires."""
+
+    __tablename__ = "password_reset_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 hex of the token
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # or invalidated

@@ -90,6 +90,11 @@ class Hub:
         if was_typing and user is not None:
             self._emit_typing(channel, user, False, skip_sid=sid)
 
+    def socket_count(self) -> int:
+        """Sockets connected to this process (each authenticated at connect)."""
+        with self._lock:
+            return len(self._users)
+
     def user_of(self, sid: str) -> dict[str, Any] | None:
         with self._lock:
             return self._users.get(sid)

@@ -13,8 +13,9 @@ import logging
 import threading
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 
+from ..metrics import metrics_of
 from .transport import socketio_of
 
 log = logging.getLogger(__name__)
@@ -75,3 +76,4 @@ def publish_envelopes(envelopes: list[dict[str, Any]]) -> None:
 def publish_envelope(env: dict[str, Any]) -> None:
     """Emit one stored event; its Socket.IO event name is its type."""
     socketio_of().emit(env["type"], env, to=env["channel"])
+    metrics_of(current_app).events_published.labels(type=env["type"]).inc()

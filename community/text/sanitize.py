@@ -15,22 +15,24 @@ ALLOWED_ATTRIBUTES = {
     "code": {"class"},
     "span": {"class"},
     "div": {"class"},
-    "th": {"align", "style"},
-    "td": {"align", "style"},
+    "th": {"align", "class"},
+    "td": {"align", "class"},
     "ol": {"start"},
 }
+TABLE_CELL_CLASSES = {"align-left", "align-center", "align-right"}  # Markdown table alignment
 URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow ugc noopener noreferrer"
 
 
 def _keep_safe_classes(element: str, attribute: str, value: str) -> str | None:
-    """Keep only the class names our renderer emits (language-*), never arbitrary ones."""
+    """Keep only the class names our renderer emits (language-* on code, align-* on table cells),
+    never arbitrary ones. No inline styles at all: the Content-Security-Policy forbids them."""
     if attribute == "class":
-        kept = [name for name in value.split() if name.startswith("language-")]
+        if element in ("th", "td"):
+            kept = [name for name in value.split() if name in TABLE_CELL_CLASSES]
+        else:
+            kept = [name for name in value.split() if name.startswith("language-")]
         return " ".join(kept) or None
-    if attribute == "style":
-        return value if value in {"text-align:left", "text-align:center", "text-align:right"} \
-            else None
     return value
 
 

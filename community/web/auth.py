@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hmac
+
 from flask import Flask, current_app, g, jsonify, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import AnonymousUserMixin, current_user
@@ -29,10 +31,16 @@ def bearer_token() -> str | None:
     return None
 
 
-def _load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
+def _load_user(session_id: str) -> User | None:
+    """The user of a session: "<id>.<stamp>", the stamp matching the current password."""
+    user_id, _, stamp = session_id.partition(".")
+    if not user_id.isdigit() or not stamp:
         return None
-    return db.session.get(User, int(user_id))
+    user = db.session.get(User, int(user_id))
+    if user is None or not hmac.compare_digest(user.session_stamp.encode(),
+                                               stamp.encode("utf-8", "surrogatepass")):
+        return None
+    return user
 
 
 def _load_user_from_request(req: object) -> User | None:
@@ -60,7 +68,10 @@ def _unauthorized() -> ResponseReturnValue:
 
 
 OPEN_ENDPOINTS = {"static", "accounts.login", "accounts.register", "accounts.avatar",
-                  "auth.register", "auth.create_token", "api-docs.openapi_json"}
+                  "accounts.forgot_password", "accounts.reset_password",
+                  "auth.register", "auth.create_token", "auth.request_password_reset",
+                  "auth.confirm_password_reset", "api-docs.openapi_json",
+                  "operations.livez", "operations.healthz", "operations.readyz", "operations.metrics"}
 
 
 def _guard_request() -> ResponseReturnValue:

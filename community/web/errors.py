@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import uuid
 
 from flask import Flask, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
@@ -12,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..errors import Conflict, DomainError, RateLimited
 from .auth import wants_json
+from .operations.tracking import current_request_id
 
 log = logging.getLogger(__name__)
 
@@ -93,9 +93,8 @@ def _fields_message(fields: dict[str, str]) -> str:
 
 
 def _internal_error(exc: Exception) -> ResponseReturnValue:
-    request_id = uuid.uuid4().hex[:12]
-    log.error("request %s %s %s failed", request_id, request.method, request.path,
-              exc_info=exc)
+    request_id = current_request_id()
+    log.error("%s %s failed (request %s)", request.method, request.path, request_id, exc_info=exc)
     if wants_json():
         return jsonify({"error": {"code": "internal", "request_id": request_id,
                                   "message": "Something went wrong on our side."}}), 500

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import profiles, sessions
+from . import passwords, profiles, sessions
 from .blueprint import bp
 
-ROUTE_MODULES = (sessions, profiles)  # importing them attaches their routes to bp
+ROUTE_MODULES = (sessions, passwords, profiles)  # importing them attaches their routes to bp
 
 
 def init_app(app: Flask) -> None:

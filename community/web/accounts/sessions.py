@@ -6,12 +6,11 @@ from flask import current_app, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_user, logout_user
 
+from ...actions import logins
 from ...actions import users as user_actions
-from ...errors import Conflict, Forbidden, ValidationFailed
+from ...errors import Conflict, Forbidden, RateLimited, Unauthorized, ValidationFailed
 from ..forms import form_refused, form_text, render_form, safe_next_url
 from .blueprint import bp
-
-BAD_CREDENTIALS = "Wrong username, email or password."
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -19,9 +18,14 @@ def login() -> ResponseReturnValue:
     next_url = safe_next_url(request.values.get("next"), url_for("forum.index"))
     if request.method == "GET":
         return render_form("accounts/login.html", next_url=next_url)
-    user = user_actions.find_by_credentials(request.form.get("login"), request.form.get("password"))
-    if user is None:
-        return render_form("accounts/login.html", 401, message=BAD_CREDENTIALS, next_url=next_url)
+    try:
+        user = logins.log_in(form_text("login"), form_text("password"), request.remote_addr)
+    except (Unauthorized, ValidationFailed):
+        return render_form("accounts/login.html", 401, message=logins.BAD_CREDENTIALS,
+                           next_url=next_url)
+    except RateLimited as exc:
+        page, status = render_form("accounts/login.html", 429, message=exc.message, next_url=next_url)
+        return page, status, {"Retry-After": str(exc.retry_after)}
     login_user(user, remember=request.form.get("remember") == "1")
     flash(f"Welcome back, {user.name}.", "success")
     return redirect(next_url)

@@ -6,9 +6,13 @@ from flask import Flask, request
 from flask_smorest import Api
 
 from ...errors import BadRequest
+from .openapi import ResponsesPlugin
+from .schemas import ErrorEnvelope
 
 
 class CommunityApi(Api):
+    ERROR_SCHEMA = ErrorEnvelope  # the error responses in /api/v1/openapi.json
+
     def _register_error_handlers(self) -> None:
         """Errors are rendered by web/errors.py in the envelope of shared/API.md."""
 
@@ -40,7 +44,8 @@ def init_app(app: Flask) -> None:
         threads,
     )
 
-    api.init_app(app, spec_kwargs={"info": {"description": "Community server JSON API"}})
+    api.init_app(app, spec_kwargs={"info": {"description": "Community server JSON API"},
+                                   "extra_plugins": [ResponsesPlugin()]})
     app.before_request(_require_json_object)
     for module in (accounts, threads, posts, notifications, search, rooms, help_requests, recognition,
                    resources):

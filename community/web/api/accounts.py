@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import jsonify
+from flask import jsonify, request
 from flask_login import current_user, login_required
 
+from ...actions import logins, password_resets
 from ...actions import users as user_actions
 from ...badges import RULES_BY_SLUG
 from ...errors import Unauthorized
@@ -21,8 +22,9 @@ from ...queries.notifications import count_unread
 from ...queries.paging import parse_page
 from ...queries.users import access_user, list_reputation, user_stats
 from ..auth import bearer_token
+from ..urls import site_url
 from .blueprint import ApiBlueprint
-from .schemas import PageArgs, ProfileIn, RegisterIn, TokenIn
+from .schemas import PageArgs, PasswordResetConfirmIn, PasswordResetIn, ProfileIn, RegisterIn, TokenIn
 
 bp = ApiBlueprint("auth", __name__, url_prefix="/api/v1", description="Accounts and users")
 
@@ -37,7 +39,7 @@ def register(data: dict):
 @bp.post("/auth/tokens")
 @bp.arguments(TokenIn)
 def create_token(data: dict):
-    user = user_actions.authenticate(data["login"], data["password"])
+    user = logins.log_in(data["login"], data["password"], request.remote_addr)
     return {"token": user_actions.create_api_token(user), "user": user_payload(user)}, 201
 
 
@@ -49,6 +51,20 @@ def revoke_token():
         raise Unauthorized("Send the token to revoke as 'Authorization: Bearer <token>'.")
     user_actions.revoke_api_token(token)
     return "", 204
+
+
+@bp.post("/auth/password-reset")
+@bp.arguments(PasswordResetIn)
+def request_password_reset(data: dict):
+    password_resets.request_password_reset(data["login"], request.remote_addr, site_url())
+    return {"message": password_resets.REQUEST_ANSWER}, 202
+
+
+@bp.post("/auth/password-reset/confirm")
+@bp.arguments(PasswordResetConfirmIn)
+def confirm_password_reset(data: dict):
+    user = password_resets.reset_password(data["token"], data["password"])
+    return {"user": user_payload(user)}, 200
 
 
 @bp.get("/me")

@@ -11,7 +11,7 @@ from ...payloads import help_request_payload, page_payload
 from ...queries import rooms as room_queries
 from ...queries.paging import parse_page
 from .blueprint import ApiBlueprint
-from .schemas import Input, PageArgs
+from .schemas import Input, PageArgs, one_of
 
 bp = ApiBlueprint("help_requests_api", __name__, url_prefix="/api/v1", description="Help requests")
 
@@ -21,7 +21,7 @@ class HelpRequestIn(Input):
 
 
 class HelpListArgs(PageArgs):
-    status = fields.String()
+    status = fields.String(metadata=one_of(room_queries.HELP_STATUSES))
 
 
 @bp.post("/rooms/<slug>/help-requests")

@@ -1,8 +1,21 @@
-"""Input schemas: types and presence. Ranges and rules are checked by the actions themselves."""
+"""Input schemas: types and presence (and, for the OpenAPI document, the accepted values). Ranges
+and rules are checked by the actions themselves. At the end, the error envelope as documented."""
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, fields
+from collections.abc import Iterable
+
+from marshmallow import EXCLUDE, INCLUDE, Schema, fields
+
+from ...queries.leaderboard import PERIODS
+from ...queries.resources import KINDS, RESOURCE_SORTS
+from ...queries.threads import THREAD_SORTS, THREAD_STATUSES
+
+
+def one_of(values: Iterable[object]) -> dict:
+    """Field metadata that puts the accepted values in the OpenAPI document; the actions still
+    check them (and say so in their own words)."""
+    return {"enum": list(values)}
 
 
 class Input(Schema):
@@ -19,6 +32,15 @@ class RegisterIn(Input):
 
 class TokenIn(Input):
     login = fields.String(required=True)
+    password = fields.String(required=True)
+
+
+class PasswordResetIn(Input):
+    login = fields.String(required=True)
+
+
+class PasswordResetConfirmIn(Input):
+    token = fields.String(required=True)
     password = fields.String(required=True)
 
 
@@ -44,8 +66,8 @@ class ThreadPatch(Input):
 
 class ThreadListArgs(Input):
     tag = fields.String()
-    status = fields.String()
-    sort = fields.String()
+    status = fields.String(metadata=one_of(THREAD_STATUSES))
+    sort = fields.String(metadata=one_of(THREAD_SORTS))
     author = fields.String()
     page = fields.Integer()
     per_page = fields.Integer()
@@ -65,7 +87,7 @@ class BodyPatch(Input):
 
 
 class VoteIn(Input):
-    value = fields.Integer(required=True, strict=True)
+    value = fields.Integer(required=True, strict=True, metadata=one_of((1, -1, 0)))
 
 
 class AcceptIn(Input):
@@ -108,7 +130,7 @@ class KudosListArgs(Input):
 
 
 class LeaderboardArgs(Input):
-    period = fields.String()
+    period = fields.String(metadata=one_of(PERIODS))
     department = fields.String()
     tag = fields.String()
     page = fields.Integer()
@@ -125,7 +147,7 @@ class ResourceIn(Input):
     url = fields.String(required=True)
     title = fields.String(load_default=None, allow_none=True)
     description = fields.String(load_default=None, allow_none=True)
-    kind = fields.String(load_default=None, allow_none=True)
+    kind = fields.String(load_default=None, allow_none=True, metadata=one_of(KINDS))
     tags = fields.List(fields.String(), load_default=None, allow_none=True)
     duration_minutes = fields.Integer(load_default=None, allow_none=True, strict=True)
 
@@ -133,16 +155,16 @@ class ResourceIn(Input):
 class ResourcePatch(Input):
     title = fields.String()
     description = fields.String()
-    kind = fields.String()
+    kind = fields.String(metadata=one_of(KINDS))
     tags = fields.List(fields.String())
     duration_minutes = fields.Integer(allow_none=True, strict=True)
 
 
 class ResourceListArgs(Input):
     tag = fields.String()
-    kind = fields.String()
+    kind = fields.String(metadata=one_of(KINDS))
     max_minutes = fields.Integer()
-    sort = fields.String()
+    sort = fields.String(metadata=one_of(RESOURCE_SORTS))
     shared_by = fields.String()
     page = fields.Integer()
     per_page = fields.Integer()
@@ -153,5 +175,27 @@ class UrlCheckArgs(Input):
 
 
 class RatingIn(Input):
-    stars = fields.Integer(required=True, strict=True)
+    stars = fields.Integer(required=True, strict=True, metadata={"minimum": 1, "maximum": 5})
     review = fields.String(load_default=None, allow_none=True)
+
+
+# --- output: the error envelope of shared/API.md, as the OpenAPI document describes it ---------
+
+
+class Output(Schema):
+    class Meta:
+        unknown = INCLUDE  # an error may carry more than these
+
+
+class ErrorDetail(Output):
+    code = fields.String(required=True, metadata={"description": "validation_error, not_found, ..."})
+    message = fields.String(required=True)
+    field_reasons = fields.Dict(keys=fields.String(), values=fields.String(), data_key="fields",
+                                metadata={"description": "field -> reason (validation errors)"})
+    retry_after = fields.Integer(metadata={"description": "seconds to wait (rate_limited)"})
+    request_id = fields.String(metadata={"description": "the logged request (internal)"})
+
+
+class ErrorEnvelope(Output):
+    error = fields.Nested(ErrorDetail, required=True)
+    existing = fields.Dict(metadata={"description": "the resource already shared (duplicate)"})

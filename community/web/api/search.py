@@ -8,15 +8,16 @@ from marshmallow import fields
 
 from ...queries import search as search_queries
 from ...queries.paging import parse_page
-from .schemas import Input
+from ...search import SORTS
+from .schemas import Input, one_of
 
 bp = Blueprint("search_api", __name__, url_prefix="/api/v1", description="Search")
 
 
 class SearchArgs(Input):
     q = fields.String(load_default="")
-    type = fields.String()
-    sort = fields.String()
+    type = fields.String(metadata=one_of(search_queries.TYPES))
+    sort = fields.String(metadata=one_of(SORTS))
     page = fields.Integer()
     per_page = fields.Integer()
 
