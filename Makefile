@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 VENDOR := static/vendor/socket.io.esm.min.js
 DEV_ENV := COMMUNITY_ENV=development
+# pytest-xdist processes (`make test TEST_WORKERS=4`); the suite takes about 7 minutes on 2 cores
+TEST_WORKERS ?= 2
 
 .PHONY: run test install assets migrate seed lint bench clean
 
@@ -13,7 +15,7 @@ run: install assets migrate seed ## install, build assets, migrate, load demo da
 
 test: install assets ## the whole test suite (SQLite; PostgreSQL/Redis/Chromium when configured)
 	$(BIN)/ruff check community tests bench wsgi.py
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS)
 
 install: $(STAMP)
 
