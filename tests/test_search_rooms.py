@@ -22,24 +22,8 @@ from community.search import cursors, storage
 from community.search.schema import build_schema
 from tests.browsing import source_of, text_of
 from tests.factories import accept, make_answer, make_message, make_room, make_thread, make_user
+from tests.searching import RESULT_FIELDS, found, hits, index
 from tests.support import ISO_UTC, ApiClient, assert_error
-
-RESULT_FIELDS = {"type", "id", "thread_id", "title", "snippet_html", "url", "score", "votes",
-                 "created_at"}
-
-
-def index(app) -> int:
-    return search.index_pending(app)
-
-
-def found(client: ApiClient, q: str, **params) -> dict:
-    response = client.get("search", query_string={"q": q, **params})
-    assert response.status_code == 200, response.get_data(as_text=True)
-    return response.json
-
-
-def hits(client: ApiClient, q: str, **params) -> list[tuple[str, int]]:
-    return [(r["type"], r["id"]) for r in found(client, q, **params)["results"]]
 
 
 @pytest.fixture
