@@ -123,16 +123,21 @@ def init_app(app: Flask) -> None:
         event.listen(Session, "after_rollback", _drop_effects)
 
 
+def _conflict_aware_insert(session: Session) -> Callable[[Any], Any]:
+    """The INSERT construct that knows ON CONFLICT, for the session's database."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
 def insert_ignoring_conflicts(table: Any, rows: list[dict[str, Any]]) -> int:
     """INSERT ... ON CONFLICT DO NOTHING on SQLite and PostgreSQL; returns rows inserted."""
     if not rows:
         return 0
     session = db.session()
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = _conflict_aware_insert(session)
     # Count the rows RETURNING gives back: psycopg reports rowcount -1 here, which is not "none".
     statement = insert(table).on_conflict_do_nothing().returning(*table.primary_key.columns)
     return sum(len(session.execute(statement, row).all()) for row in rows)
@@ -145,10 +150,7 @@ def insert_returning_key(table: Any, row: dict[str, Any], conflict_column: str) 
     does nothing, so the caller can read the winner's row instead of failing on the constraint.
     """
     session = db.session()
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = _conflict_aware_insert(session)
     statement = (insert(table).on_conflict_do_nothing(index_elements=[conflict_column])
                  .returning(*table.primary_key.columns))
     return session.execute(statement, row).scalar()

@@ -10,7 +10,7 @@ from ..db import atomic
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..models import Notification, Post, User
-from ..models.base import utcnow
+from ..models.base import is_row_id, utcnow
 from ..payloads import answer_url, notification_payload, thread_url
 from ..queries.notifications import count_unread
 from ..realtime import channels
@@ -18,7 +18,6 @@ from ..realtime.events import record_event
 from ..text.mentions import mentioned_usernames
 
 MAX_READ_IDS = 500
-MAX_NOTIFICATION_ID = 2**31 - 1  # notifications.id is a 32-bit INTEGER
 
 
 def notify(recipient_ids: Iterable[int], type_: str, actor: User | None, subject: str, url: str,
@@ -68,15 +67,10 @@ def notify_new_answer(actor: User, answer: Post, thread: Post) -> None:
            thread.title, url, answer.id)
 
 
-def is_notification_id(value: object) -> bool:
-    """An int in the id column's range (a larger one can't even be bound on SQLite)."""
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_NOTIFICATION_ID
-
-
 def mark_read(user: User, ids: object = None, *, all_: bool = False) -> int:
     """Mark some (ids) or all of the user's notifications read; returns the unread count left."""
     if not all_ and (not isinstance(ids, list) or len(ids) > MAX_READ_IDS
-                     or not all(is_notification_id(i) for i in ids)):
+                     or not all(is_row_id(i) for i in ids)):
         raise ValidationFailed({"ids": f"must be a list of at most {MAX_READ_IDS} notification ids"})
     with atomic():
         stmt = update(Notification).where(Notification.user_id == user.id,

@@ -17,7 +17,7 @@ from ..db import atomic, insert_ignoring_conflicts
 from ..errors import Forbidden, NotFound
 from ..extensions import db
 from ..models import Post, User, Vote, VoteFlag
-from ..models.base import utcnow
+from ..models.base import is_row_id, utcnow
 from ..permissions import can_review_vote_flags
 
 
@@ -56,8 +56,7 @@ def resolve_vote_flag(actor: User, flag_id: int) -> VoteFlag:
     if not can_review_vote_flags(actor):
         raise Forbidden("Only moderators review vote flags.")
     with atomic():
-        valid = 0 < flag_id < 2**31
-        flag = db.session.get(VoteFlag, flag_id, with_for_update=True) if valid else None
+        flag = db.session.get(VoteFlag, flag_id, with_for_update=True) if is_row_id(flag_id) else None
         if flag is None:
             raise NotFound("No such vote flag.")
         if flag.resolved_at is None:

@@ -31,3 +31,13 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+# Every table's id is a 32-bit INTEGER: a larger value can't even be bound on PostgreSQL (or
+# beyond 64 bits on SQLite), so lookups check the range first and answer "not found" instead.
+MAX_ROW_ID = 2**31 - 1
+
+
+def is_row_id(value: object) -> bool:
+    """Whether ``value`` could be a row's id: an int (not a bool) in the id column's range."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ROW_ID

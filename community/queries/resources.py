@@ -22,6 +22,7 @@ from ..models import (
     post_tags,
     resource_tags,
 )
+from ..models.base import is_row_id
 from ..permissions import can_see_deleted
 from ..text.urls import normalize_url
 from ..text.validation import text_problem
@@ -29,7 +30,6 @@ from .paging import Page
 
 RESOURCE_SORTS = ("top", "newest")
 KINDS = tuple(kind.value for kind in ResourceKind)
-MAX_RESOURCE_ID = 2**31 - 1
 # The Bayesian average counts every resource as if it also had PRIOR_RATINGS ratings of
 # PRIOR_STARS (the middle of the scale): one 5-star rating (3.33) can't beat fifty 4.6s (4.45),
 # and an unrated link sits in the middle. A fixed prior, not the community's mean: while one
@@ -44,10 +44,6 @@ def url_key(normalized_url: str) -> str:
     return hashlib.sha256(normalized_url.encode("utf-8")).hexdigest()
 
 
-def is_resource_id(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_RESOURCE_ID
-
-
 def get_resource(resource_id: int, *, for_update: bool = False) -> Resource | None:
     stmt = select(Resource).where(Resource.id == resource_id)
     if for_update:
@@ -57,7 +53,7 @@ def get_resource(resource_id: int, *, for_update: bool = False) -> Resource | No
 
 def access_resource(actor: User | None, resource_id: object, *, for_update: bool = False) -> Resource:
     """The resource if it exists and the actor may see it (deleted ones: moderators); else 404."""
-    resource = get_resource(resource_id, for_update=for_update) if is_resource_id(resource_id) else None
+    resource = get_resource(resource_id, for_update=for_update) if is_row_id(resource_id) else None
     if resource is None or (resource.is_deleted and not can_see_deleted(actor)):
         raise NotFound("No such resource.")
     return resource

@@ -14,22 +14,18 @@ from sqlalchemy import Select, func, or_, select
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
 from ..models import HelpRequest, HelpStatus, Message, Room, RoomMember, User
+from ..models.base import MAX_ROW_ID, is_row_id
 from ..payloads import message_url, room_url
 from ..permissions import can_read_room
 from .paging import Page
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
-MAX_ID = 2**31 - 1
 DEFAULT_MESSAGES, MAX_MESSAGES = 50, 100
 HELP_STATUSES = tuple(status.value for status in HelpStatus)
 
 
 def is_room_slug(value: object) -> bool:
     return isinstance(value, str) and bool(SLUG.match(value))
-
-
-def is_row_id(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
 
 
 def get_room(slug: str, *, for_update: bool = False) -> Room | None:
@@ -97,7 +93,7 @@ def check_message_window(after: object = None, before: object = None,
             raise ValidationFailed({name: "must be a whole number"}) from None
         if number < (1 if name == "limit" else 0):
             raise ValidationFailed({name: "must be 1 or more" if name == "limit" else "must be ≥ 0"})
-        values[name] = min(number, MAX_ID)
+        values[name] = min(number, MAX_ROW_ID)
     limit_value = min(values["limit"] or DEFAULT_MESSAGES, MAX_MESSAGES)
     return MessageWindow(values["after"], values["before"], limit_value)
 
