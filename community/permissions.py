@@ -6,14 +6,45 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask import current_app
+from sqlalchemy import select
 
+from .errors import Forbidden
+from .extensions import db
 from .models import HelpRequest, HelpStatus, Message, Post, Resource, Room, User
+from .models.base import utcnow
 
 
 def _member(user: User | None) -> bool:
     return user is not None and bool(getattr(user, "is_authenticated", False))
+
+
+def _writer(user: User | None) -> bool:
+    """A member who may change things: logged in and not suspended."""
+    return _member(user) and not user.is_suspended
+
+
+def suspension_message(until: datetime, reason: str = "") -> str:
+    because = f" Reason: {reason}" if reason else ""
+    return (f"Your account is suspended until {until:%Y-%m-%d %H:%M} UTC; you can read but not post."
+            f"{because}")
+
+
+def require_active_account(actor: User) -> None:
+    """Raise Forbidden when the actor is suspended. Every write action calls this first.
+
+    It reads the stored suspension rather than the actor object, which may have been loaded long
+    ago (a socket keeps its user for the whole connection), so a suspension applies at once.
+    """
+    if not _member(actor):
+        return  # the action's own permission check refuses anonymous callers with its message
+    row = db.session.execute(select(User.suspended_until, User.suspension_reason)
+                             .where(User.id == actor.id)).one_or_none()
+    if row is None or row.suspended_until is None or row.suspended_until <= utcnow():
+        return
+    raise Forbidden(suspension_message(row.suspended_until, row.suspension_reason))
 
 
 def _moderator(user: User | None) -> bool:
@@ -30,15 +61,15 @@ def can_view_post(user: User | None, post: Post) -> bool:
 
 
 def can_ask(user: User | None) -> bool:
-    return _member(user)
+    return _writer(user)
 
 
 def can_answer(user: User | None, thread: Post) -> bool:
-    return _member(user) and not thread.is_deleted
+    return _writer(user) and not thread.is_deleted
 
 
 def can_edit_post(user: User | None, post: Post) -> bool:
-    if not _member(user) or (post.is_deleted and not user.is_moderator):
+    if not _writer(user) or (post.is_deleted and not user.is_moderator):
         return False
     return (post.author_id == user.id or user.is_moderator
             or user.reputation >= privilege("edit_others"))
@@ -46,7 +77,7 @@ def can_edit_post(user: User | None, post: Post) -> bool:
 
 def can_delete_post(user: User | None, post: Post) -> bool:
     """Authors delete their answers, and their questions while unanswered; moderators anything."""
-    if not _member(user) or post.is_deleted:
+    if not _writer(user) or post.is_deleted:
         return False
     if user.is_moderator:
         return True
@@ -56,15 +87,15 @@ def can_delete_post(user: User | None, post: Post) -> bool:
 
 
 def can_vote(user: User | None, post: Post) -> bool:
-    return _member(user) and post.author_id != user.id and not post.is_deleted
+    return _writer(user) and post.author_id != user.id and not post.is_deleted
 
 
 def can_downvote(user: User | None) -> bool:
-    return _member(user) and (user.is_moderator or user.reputation >= privilege("downvote"))
+    return _writer(user) and (user.is_moderator or user.reputation >= privilege("downvote"))
 
 
 def can_accept(user: User | None, thread: Post) -> bool:
-    return _member(user) and thread.author_id == user.id and not thread.is_deleted
+    return _writer(user) and thread.author_id == user.id and not thread.is_deleted
 
 
 def can_see_deleted(user: User | None) -> bool:
@@ -75,33 +106,33 @@ def can_retag(user: User | None, thread: Post) -> bool:
     """Change the tags of a question (only the tags): whoever may edit it, or PRIVILEGE_RETAG."""
     if can_edit_post(user, thread):
         return True
-    return (_member(user) and thread.is_question and not thread.is_deleted
+    return (_writer(user) and thread.is_question and not thread.is_deleted
             and user.reputation >= privilege("retag"))
 
 
 def can_share_resource(user: User | None) -> bool:
-    return _member(user)
+    return _writer(user)
 
 
 def can_edit_resource(user: User | None, resource: Resource) -> bool:
     """The sharer, moderators, and members with PRIVILEGE_EDIT_OTHERS (as for posts)."""
-    if not _member(user) or resource.is_deleted:
+    if not _writer(user) or resource.is_deleted:
         return False
     return (resource.shared_by_id == user.id or user.is_moderator
             or user.reputation >= privilege("edit_others"))
 
 
 def can_delete_resource(user: User | None, resource: Resource) -> bool:
-    return _member(user) and not resource.is_deleted and (
+    return _writer(user) and not resource.is_deleted and (
         resource.shared_by_id == user.id or user.is_moderator)
 
 
 def can_rate_resource(user: User | None, resource: Resource) -> bool:
-    return _member(user) and not resource.is_deleted and resource.shared_by_id != user.id
+    return _writer(user) and not resource.is_deleted and resource.shared_by_id != user.id
 
 
 def can_give_kudos(user: User | None) -> bool:
-    return _member(user)
+    return _writer(user)
 
 
 def can_review_vote_flags(user: User | None) -> bool:
@@ -161,16 +192,16 @@ def can_take_part_in_room(user: User | None, room: Room) -> bool:
 
 
 def can_post_in_room(user: User | None, room: Room) -> bool:
-    return can_take_part_in_room(user, room) and not room.archived
+    return can_take_part_in_room(user, room) and not room.archived and not user.is_suspended
 
 
 def can_moderate_room(user: User | None, room: Room) -> bool:
     """Edit the topic, archive, remove messages and members: the owner or a site moderator."""
-    return _member(user) and (user.is_moderator or room.created_by_id == user.id)
+    return _writer(user) and (user.is_moderator or room.created_by_id == user.id)
 
 
 def can_delete_message(user: User | None, room: Room, message: Message) -> bool:
-    if not can_take_part_in_room(user, room) or message.is_deleted:
+    if not can_take_part_in_room(user, room) or message.is_deleted or user.is_suspended:
         return False
     return message.author_id == user.id or can_moderate_room(user, room)
 
@@ -189,6 +220,7 @@ def can_claim_help_request(user: User | None, room: Room, request: HelpRequest) 
 
 
 def can_resolve_help_request(user: User | None, room: Room, request: HelpRequest) -> bool:
-    if not can_take_part_in_room(user, room) or request.status == HelpStatus.RESOLVED.value:
+    if (not can_take_part_in_room(user, room) or request.status == HelpStatus.RESOLVED.value
+            or user.is_suspended):
         return False
     return user.id in (request.requester_id, request.helper_id) or can_moderate_room(user, room)

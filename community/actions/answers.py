@@ -11,7 +11,7 @@ from ..extensions import db
 from ..models import Post, PostType, User
 from ..models.base import utcnow
 from ..payloads import answer_payload, answer_url
-from ..permissions import can_accept, can_answer, can_delete_post, can_edit_post
+from ..permissions import can_accept, can_answer, can_delete_post, can_edit_post, require_active_account
 from ..queries.threads import access_post, access_thread, get_post, is_post_id
 from ..realtime import channels
 from ..realtime.events import record_event
@@ -31,6 +31,7 @@ from .threads import (
 
 
 def post_answer(actor: User, thread_id: int, body: object) -> Post:
+    require_active_account(actor)
     body = check_body(body)
     with atomic():
         thread = access_thread(actor, thread_id, for_update=True)
@@ -57,6 +58,7 @@ def post_answer(actor: User, thread_id: int, body: object) -> Post:
 
 
 def edit_answer(actor: User, answer_id: int, body: object) -> Post:
+    require_active_account(actor)
     body = check_body(body)
     with atomic():
         answer = access_post(actor, answer_id, for_update=True)
@@ -86,6 +88,7 @@ def edit_post_body(actor: User, post_id: int, body: object) -> Post:
 
 def delete_post(actor: User, post_id: int) -> None:
     """Soft-delete a question or an answer. Deleting the accepted answer un-accepts it."""
+    require_active_account(actor)
     with atomic():
         post = access_post(actor, post_id, for_update=True)
         if post.is_question:
@@ -110,6 +113,7 @@ def delete_post(actor: User, post_id: int) -> None:
 
 def accept_answer(actor: User, thread_id: int, answer_id: object) -> Post:
     """Accept an answer (or un-accept with None); accepting another moves the acceptance."""
+    require_active_account(actor)
     if answer_id is not None and (not isinstance(answer_id, int) or isinstance(answer_id, bool)):
         raise ValidationFailed({"answer_id": "must be an answer id or null"})
     with atomic():

@@ -10,7 +10,12 @@ from ..extensions import db
 from ..models import HelpRequest, HelpStatus, Room, User
 from ..models.base import utcnow
 from ..payloads import help_request_payload, help_request_url
-from ..permissions import can_claim_help_request, can_post_in_room, can_resolve_help_request
+from ..permissions import (
+    can_claim_help_request,
+    can_post_in_room,
+    can_resolve_help_request,
+    require_active_account,
+)
 from ..queries.rooms import access_help_request, access_room, open_request_of
 from ..realtime import channels
 from ..realtime.events import record_event
@@ -23,6 +28,7 @@ SUMMARY_MIN, SUMMARY_MAX = 3, 300
 
 def raise_hand(actor: User, slug: object, summary: object) -> HelpRequest:
     """"I need help with …": a new open request in the room's queue (one open per person)."""
+    require_active_account(actor)
     summary = check_text("summary", summary, min_len=SUMMARY_MIN, max_len=SUMMARY_MAX).strip()
     with atomic():
         room = access_room(actor, slug, for_update=True)  # serializes one person's two clicks
@@ -44,6 +50,7 @@ def raise_hand(actor: User, slug: object, summary: object) -> HelpRequest:
 
 def claim_help_request(actor: User, request_id: object) -> HelpRequest:
     """Take an open request; the person who asked is notified. Claiming it again is a no-op."""
+    require_active_account(actor)
     with atomic():
         request = access_help_request(actor, request_id, for_update=True)
         room = request.room
@@ -76,6 +83,7 @@ def _claim_refusal(actor: User, room: Room, request: HelpRequest) -> DomainError
 
 def resolve_help_request(actor: User, request_id: object) -> HelpRequest:
     """Mark it resolved: the asker, the helper, or the room's owner or a moderator. Idempotent."""
+    require_active_account(actor)
     with atomic():
         request = access_help_request(actor, request_id, for_update=True)
         if request.status == HelpStatus.RESOLVED.value:

@@ -20,7 +20,7 @@ from ..extensions import db
 from ..models import Kudos, Post, User
 from ..models.base import utcnow
 from ..payloads import answer_url, thread_url, user_url
-from ..permissions import can_give_kudos
+from ..permissions import can_give_kudos, require_active_account
 from ..queries.threads import get_post, is_post_id
 from ..queries.users import get_user_by_username
 from ..text.validation import check_text
@@ -39,6 +39,7 @@ class KudosDraft:
 
 
 def give_kudos(actor: User, draft: KudosDraft) -> Kudos:
+    require_active_account(actor)
     if not can_give_kudos(actor):
         raise Forbidden("Log in to give kudos.")
     message = check_text("message", draft.message, min_len=1, max_len=MESSAGE_MAX)

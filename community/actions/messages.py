@@ -20,7 +20,7 @@ from ..extensions import db
 from ..models import Message, Room, User
 from ..models.base import utcnow
 from ..payloads import message_payload, message_url
-from ..permissions import can_delete_message, can_post_in_room, can_read_room
+from ..permissions import can_delete_message, can_post_in_room, can_read_room, require_active_account
 from ..queries.rooms import access_room, get_message, users_named
 from ..realtime import channels
 from ..realtime.events import record_event
@@ -39,6 +39,7 @@ def check_message_body(value: object) -> str:
 
 def post_message(actor: User, slug: object, body: object) -> tuple[Message, Room]:
     """Say something in a room; returns the message and its room."""
+    require_active_account(actor)
     body = check_message_body(body)
     with atomic():
         room = access_room(actor, slug)
@@ -70,6 +71,7 @@ def _notify_mentions(actor: User, room: Room, message: Message) -> list[int]:
 
 def delete_message(actor: User, slug: object, message_id: object) -> None:
     """Remove a message: its author, the room's owner or a moderator. Idempotent."""
+    require_active_account(actor)
     with atomic():
         room = access_room(actor, slug)
         message = get_message(room, message_id, include_deleted=True)

@@ -21,7 +21,13 @@ from ..extensions import db
 from ..models import PreviewStatus, Resource, ResourceKind, ResourceRating, User
 from ..models.base import utcnow
 from ..payloads import rating_summary_payload, resource_page_url, resource_payload
-from ..permissions import can_delete_resource, can_edit_resource, can_rate_resource, can_share_resource
+from ..permissions import (
+    can_delete_resource,
+    can_edit_resource,
+    can_rate_resource,
+    can_share_resource,
+    require_active_account,
+)
 from ..queries.resources import KINDS, access_resource, find_by_normalized_url, url_key
 from ..realtime import channels
 from ..realtime.events import record_event
@@ -104,6 +110,7 @@ def _checked_draft(draft: ResourceDraft) -> dict:
 
 def share_resource(actor: User, draft: ResourceDraft) -> Resource:
     """Share a link; Conflict(code="duplicate", existing=...) if it was already shared."""
+    require_active_account(actor)
     if not can_share_resource(actor):
         raise Forbidden("Log in to share a resource.")
     fields = _checked_draft(draft)
@@ -161,6 +168,7 @@ def _restore(resource: Resource, sharer: User, fields: dict, previews: PreviewSt
 
 
 def edit_resource(actor: User, resource_id: object, changes: ResourceChanges) -> Resource:
+    require_active_account(actor)
     title = check_text("title", changes.title, min_len=1, max_len=TITLE_MAX).strip() \
         if changes.title is not None else None
     description = check_text("description", changes.description, max_len=DESCRIPTION_MAX).strip() \
@@ -191,6 +199,7 @@ def edit_resource(actor: User, resource_id: object, changes: ResourceChanges) ->
 
 def delete_resource(actor: User, resource_id: object) -> None:
     """Soft delete: the page and lists stop showing it; its URL may be shared again later."""
+    require_active_account(actor)
     with atomic():
         resource = access_resource(actor, resource_id, for_update=True)
         if resource.is_deleted:
@@ -212,6 +221,7 @@ def check_stars(value: object) -> int:
 def rate_resource(actor: User, resource_id: object, stars: object, review: object = None
                   ) -> tuple[Resource, ResourceRating]:
     """Rate 1-5 stars with an optional review; rating again changes the earlier rating."""
+    require_active_account(actor)
     stars = check_stars(stars)
     review = check_text("review", review, max_len=REVIEW_MAX, required=False).strip()
     with atomic():
@@ -248,6 +258,7 @@ def rate_resource(actor: User, resource_id: object, stars: object, review: objec
 
 def remove_rating(actor: User, resource_id: object) -> Resource:
     """Take one's rating back (nothing to remove is fine: DELETE is idempotent)."""
+    require_active_account(actor)
     with atomic():
         resource = access_resource(actor, resource_id, for_update=True)
         rating = _own_rating(actor, resource)

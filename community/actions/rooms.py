@@ -20,7 +20,7 @@ from ..extensions import db
 from ..models import Post, Room, RoomMember, RoomRole, User
 from ..models.base import utcnow
 from ..payloads import room_member_payload, room_payload, room_url, user_payload
-from ..permissions import can_ask, can_moderate_room, can_take_part_in_room
+from ..permissions import can_ask, can_moderate_room, can_take_part_in_room, require_active_account
 from ..queries.rooms import access_room, get_member, taken_slugs, users_named
 from ..queries.threads import access_thread, is_post_id
 from ..realtime import channels
@@ -84,6 +84,7 @@ def room_event_payload(room: Room) -> dict:
 
 
 def create_room(actor: User, draft: RoomDraft) -> Room:
+    require_active_account(actor)
     title, topic = check_room_title(draft.title), check_topic(draft.topic)
     private = check_flag("private", False if draft.private is None else draft.private)
     names = check_usernames(draft.members)
@@ -158,6 +159,7 @@ def _add_member(room: Room, user: User, role: RoomRole, actor: User) -> RoomMemb
 
 def update_room(actor: User, slug: str, changes: RoomChanges) -> Room:
     """Owner or moderator: a new title or topic, archive (read-only history) or reopen."""
+    require_active_account(actor)
     title = check_room_title(changes.title) if changes.title is not None else None
     topic = check_topic(changes.topic) if changes.topic is not None else None
     archived = check_flag("archived", changes.archived) if changes.archived is not None else None
@@ -179,6 +181,7 @@ def update_room(actor: User, slug: str, changes: RoomChanges) -> Room:
 
 def add_member(actor: User, slug: str, username: object) -> tuple[RoomMember, bool]:
     """Invite someone (owner or moderator); returns the membership and whether it is new."""
+    require_active_account(actor)
     name = check_text("username", username, max_len=31).strip().lstrip("@")
     if not name:
         raise ValidationFailed({"username": "must be a username"})
@@ -203,6 +206,7 @@ def remove_member(actor: User, slug: str, username: object) -> None:
 
     They lose access at once: their sockets leave the room's channel right after the commit.
     """
+    require_active_account(actor)
     with atomic():
         room = access_room(actor, slug, for_update=True)
         users = users_named([username]) if isinstance(username, str) and len(username) <= 30 else {}

@@ -21,6 +21,7 @@ from ..permissions import (
     can_retag,
     privilege,
     privilege_refusal,
+    require_active_account,
 )
 from ..queries.threads import access_thread
 from ..realtime import channels
@@ -57,6 +58,7 @@ def check_tags(value: object) -> list[str]:
 
 
 def ask_question(actor: User, draft: QuestionDraft) -> Post:
+    require_active_account(actor)
     title, body, tag_names = check_title(draft.title), check_body(draft.body), check_tags(draft.tags)
     if not can_ask(actor):
         raise Forbidden("Log in to ask a question.")
@@ -86,6 +88,7 @@ class QuestionChanges:
 
 
 def edit_question(actor: User, thread_id: int, changes: QuestionChanges) -> Post:
+    require_active_account(actor)
     title = check_title(changes.title) if changes.title is not None else None
     body = check_body(changes.body) if changes.body is not None else None
     tag_names = check_tags(changes.tags) if changes.tags is not None else None
@@ -156,6 +159,7 @@ def delete_question(actor: User, thread: Post) -> None:
 
 
 def delete_thread(actor: User, thread_id: int) -> None:
+    require_active_account(actor)
     with atomic():
         delete_question(actor, access_thread(actor, thread_id, for_update=True))
 

@@ -15,7 +15,7 @@ from ..db import atomic
 from ..errors import Forbidden, NotFound, ValidationFailed
 from ..models import Message, Post, Room, User
 from ..payloads import room_url, user_payload, user_url
-from ..permissions import can_save_transcript
+from ..permissions import can_save_transcript, require_active_account
 from ..queries.rooms import access_room, all_messages, is_row_id, messages_by_id
 from ..queries.threads import access_thread, is_post_id
 from ..realtime import channels
@@ -62,6 +62,7 @@ def _check_request(req: TranscriptRequest) -> tuple[list[int] | None, object, st
 def save_transcript(actor: User, slug: object, req: TranscriptRequest) -> SavedTranscript:
     """Post chosen messages (or all of them) as an answer on the linked or given thread, or as a
     new question when a title is given."""
+    require_active_account(actor)
     ids, thread_id, title = _check_request(req)
     with atomic():
         room = access_room(actor, slug, for_update=True)

@@ -17,6 +17,7 @@ from ..errors import Conflict, Forbidden, Unauthorized, ValidationFailed
 from ..extensions import db
 from ..models import ApiToken, Role, User
 from ..models.users import token_digest
+from ..permissions import require_active_account
 from ..text.validation import check_tag_names, check_text, text_problem
 from .tags import ensure_tags
 
@@ -171,6 +172,7 @@ _PROFILE_LIMITS = {"display_name": 60, "department": 80, "job_role": 80, "bio": 
 
 
 def update_profile(actor: User, changes: ProfileChanges) -> User:
+    require_active_account(actor)
     values = {}
     for field, limit in _PROFILE_LIMITS.items():
         value = getattr(changes, field)

@@ -18,7 +18,7 @@ from ..errors import Forbidden, NotFound
 from ..extensions import db
 from ..models import Post, User, Vote, VoteFlag
 from ..models.base import is_row_id, utcnow
-from ..permissions import can_review_vote_flags
+from ..permissions import can_review_vote_flags, require_active_account
 
 
 def _votes_between_today(a: int, b: int) -> int:
@@ -53,6 +53,7 @@ def flag_vote_pair(voter_id: int, author_id: int) -> bool:
 
 def resolve_vote_flag(actor: User, flag_id: int) -> VoteFlag:
     """A moderator marks a flag as reviewed."""
+    require_active_account(actor)
     if not can_review_vote_flags(actor):
         raise Forbidden("Only moderators review vote flags.")
     with atomic():

@@ -11,7 +11,7 @@ from ..db import atomic
 from ..errors import Forbidden, ValidationFailed
 from ..extensions import db
 from ..models import Post, User, Vote
-from ..permissions import can_downvote, can_vote, privilege
+from ..permissions import can_downvote, can_vote, privilege, require_active_account
 from ..queries.threads import access_post
 from ..realtime import channels
 from ..realtime.events import record_event
@@ -35,6 +35,7 @@ def check_vote_value(value: object) -> int:
 
 def cast_vote(actor: User, post_id: int, value: object) -> VoteResult:
     """Set the actor's vote on a post to +1, -1 or 0 (none). Repeating a vote changes nothing."""
+    require_active_account(actor)
     value = check_vote_value(value)
     with atomic():
         post = access_post(actor, post_id, for_update=True)  # serializes votes on this post

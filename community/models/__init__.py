@@ -3,6 +3,7 @@
 from .badges import BadgeAward, Kudos, VoteFlag
 from .events import Event
 from .imports import ImportedObject
+from .moderation import AuditEntry, Flag, FlagReason, FlagStatus, FlagTarget, SiteSetting
 from .notifications import Notification
 from .reputation import ReputationEntry
 from .resources import PreviewStatus, Resource, ResourceKind, ResourceLink, ResourceRating, resource_tags
@@ -13,8 +14,13 @@ from .users import ApiToken, PasswordResetToken, Role, User, user_skills
 
 __all__ = [
     "ApiToken",
+    "AuditEntry",
     "BadgeAward",
     "Event",
+    "Flag",
+    "FlagReason",
+    "FlagStatus",
+    "FlagTarget",
     "HelpRequest",
     "HelpStatus",
     "ImportedObject",
@@ -35,6 +41,7 @@ __all__ = [
     "RoomMember",
     "RoomRole",
     "SearchCursor",
+    "SiteSetting",
     "Tag",
     "ThreadView",
     "User",

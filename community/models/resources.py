@@ -80,6 +80,7 @@ class Resource(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # by flags
     preview_status: Mapped[str] = mapped_column(String(10), default=PreviewStatus.OFF.value)
     preview_claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     preview_title: Mapped[str] = mapped_column(String(300), default="")
@@ -94,6 +95,10 @@ class Resource(db.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
 
     @property
     def rating_avg(self) -> float | None:

@@ -80,6 +80,19 @@ class Post(db.Model):
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    # Hidden by members' flags (or a moderator) until a moderator reviews it.
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Questions only. Locked: nobody but moderators may answer, edit, vote or accept. Closed: no new
+    # answers (editing and voting go on); a duplicate is closed with duplicate_of_id set.
+    locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    locked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    lock_reason: Mapped[str] = mapped_column(Text, default="")
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    close_reason: Mapped[str] = mapped_column(Text, default="")
+    duplicate_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("posts.id", use_alter=True, ondelete="SET NULL"), nullable=True
+    )
 
     author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="joined", innerjoin=True)
     last_editor: Mapped[User | None] = relationship(foreign_keys=[last_editor_id], lazy="select")
@@ -97,6 +110,18 @@ class Post(db.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
 
     @property
     def tag_names(self) -> list[str]:

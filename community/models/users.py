@@ -44,6 +44,9 @@ class User(UserMixin, db.Model):
     reputation: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # A suspended member still reads but may not write anything until this time passes.
+    suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    suspension_reason: Mapped[str] = mapped_column(Text, default="")
 
     skills = relationship("Tag", secondary=user_skills, lazy="select", order_by="Tag.name")
 
@@ -67,6 +70,10 @@ class User(UserMixin, db.Model):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN.value
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_until is not None and self.suspended_until > utcnow()
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
