@@ -52,6 +52,12 @@ class Config:
     REPUTATION_DAILY_VOTE_CAP = 200
     KUDOS_DAILY_LIMIT = 5  # kudos one member may give per UTC day (off with RATELIMIT_ENABLED=0)
     VOTE_FLAG_THRESHOLD = 5  # more votes than this between two users in a UTC day flags the pair
+    FLAG_HIDE_THRESHOLD = 3  # open flags from different members that hide content pending review
+    # Questions and answers one member may post (`limits` syntax): new members below
+    # POST_LIMIT_REPUTATION have the tighter limit; moderators have none.
+    NEW_MEMBER_POST_LIMIT = "10 per hour"
+    MEMBER_POST_LIMIT = "60 per hour"
+    POST_LIMIT_REPUTATION = 15
 
     PROXY_COUNT = 0  # reverse proxies in front that set X-Forwarded-For/-Proto (client address, https)
     BASE_URL = ""  # e.g. https://community.example.com: links in emails; https: secure cookies too

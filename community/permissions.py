@@ -8,13 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import select
 
 from .errors import Forbidden
 from .extensions import db
 from .models import HelpRequest, HelpStatus, Message, Post, Resource, Room, User
 from .models.base import utcnow
+from .settings import setting
 
 
 def _member(user: User | None) -> bool:
@@ -53,7 +53,7 @@ def _moderator(user: User | None) -> bool:
 
 def privilege(name: str) -> int:
     """The reputation a privilege needs (COMMUNITY_PRIVILEGE_<NAME> overrides the default)."""
-    return int(current_app.config[f"PRIVILEGE_{name.upper()}"])
+    return int(setting(f"PRIVILEGE_{name.upper()}"))
 
 
 def can_view_post(user: User | None, post: Post) -> bool:
