@@ -4,12 +4,14 @@ Delivery, atomicity, recompute and concurrency: tests/test_badges_delivery.py.""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import text
 
 from community.badges import RULES, RULES_BY_SLUG, Context, Tier, Trigger
 from community.badges import conditions as c
+from community.badges.base import Earned
 from community.extensions import db
 from community.models import BadgeAward, Post, PostType
 from tests.factories import (
@@ -239,6 +241,35 @@ def test_steady_helper_needs_answers_on_five_different_days(app):
     shift_created(app, make_answer(app, helper, thread), days=1)  # evaluated before the shift
     make_answer(app, helper, thread)
     assert "steady-helper" in slugs(app, helper)
+
+
+def set_created(app, post: Post, when: datetime) -> None:
+    with app.app_context():
+        db.session.get(Post, post.id).created_at = when
+        db.session.commit()
+
+
+def test_answer_days_count_utc_days_and_credit_the_first_answer_of_the_last_day(app):
+    """Days are UTC calendar days whatever the database session's time zone; the award points at
+    the earliest answer of the day that completed the count, wherever it sits in id order."""
+    asker, helper = make_user(app, "asker"), make_user(app, "helper")
+    thread = make_thread(app, asker)
+    midnight = datetime(2026, 3, 10, tzinfo=UTC)
+    late, early = make_answer(app, helper, thread), make_answer(app, helper, thread)
+    set_created(app, late, midnight - timedelta(minutes=20))  # 23:40 on the 9th
+    set_created(app, early, midnight + timedelta(minutes=20))  # 00:20 on the 10th: another day
+    for day in (1, 2):
+        set_created(app, make_answer(app, helper, thread), midnight + timedelta(days=day))
+    fifth_day = midnight + timedelta(days=3)
+    second, first = make_answer(app, helper, thread), make_answer(app, helper, thread)
+    set_created(app, second, fifth_day + timedelta(hours=2))
+    set_created(app, first, fifth_day + timedelta(hours=1))
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":  # a session zone far from UTC must not matter
+            db.session.execute(text("SET TIME ZONE 'Pacific/Kiritimati'"))
+        assert c.AnswerDays(5)(Context(helper.id)) == [
+            Earned("", first.id, f"/questions/{thread.id}#answer-{first.id}")]
+        assert c.AnswerDays(6)(Context(helper.id)) == []
 
 
 def test_tag_badges_need_the_score_within_one_tag(app):

@@ -7,9 +7,9 @@ badge returns at most one Earned with subject "".
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, func, select
@@ -30,6 +30,7 @@ from ..models import (
     Vote,
     post_tags,
 )
+from ..models.base import utc_date
 from ..payloads import answer_url, thread_url, user_url
 from .base import Context, Earned
 
@@ -190,27 +191,24 @@ class KudosGiven:
         return [Earned()] if total >= self.recipients else []
 
 
-def _first_per_day(rows: Iterable[Any]) -> list[Any]:
-    seen: dict[date, Any] = {}
-    for row in rows:
-        seen.setdefault(row.created_at.date(), row)  # created_at is UTC (models.base.UTCDateTime)
-    return list(seen.values())
-
-
 @dataclass(frozen=True)
 class AnswerDays:
-    """Answered on at least ``days`` different UTC days; earned by the first answer of that day."""
+    """Answered on at least ``days`` different UTC days; earned by the first answer of that day.
+
+    The database ranks the answers within each day, so an answer costs one aggregate query that
+    returns at most one row, however many answers the user has written.
+    """
 
     days: int
 
     def __call__(self, ctx: Context) -> list[Earned]:
-        rows = db.session.execute(_live_posts(ctx.user_id, PostType.ANSWER)
-                                  .add_columns(Post.created_at).order_by(Post.created_at, Post.id))
-        first_of_day = _first_per_day(rows)
-        if len(first_of_day) < self.days:
-            return []
-        row = first_of_day[self.days - 1]
-        return [Earned("", row.id, answer_url(row.parent_id, row.id))]
+        day = utc_date(Post.created_at)
+        first_of_day = func.row_number().over(partition_by=day, order_by=(Post.created_at, Post.id))
+        ranked = (_live_posts(ctx.user_id, PostType.ANSWER)
+                  .add_columns(day.label("day"), first_of_day.label("rank")).subquery())
+        row = db.session.execute(select(ranked.c.id, ranked.c.parent_id).where(ranked.c.rank == 1)
+                                 .order_by(ranked.c.day).offset(self.days - 1).limit(1)).first()
+        return [Earned("", row.id, answer_url(row.parent_id, row.id))] if row else []
 
 
 def _thread_tag_ids(post_id: int) -> list[int]:
