@@ -8,7 +8,7 @@ DEV_ENV := COMMUNITY_ENV=development
 # pytest-xdist processes (`make test TEST_WORKERS=4`); the suite takes about 7 minutes on 2 cores
 TEST_WORKERS ?= 2
 
-.PHONY: run test install assets migrate seed lint bench clean
+.PHONY: run test install assets migrate seed lint bench soak clean
 
 run: install assets migrate seed ## install, build assets, migrate, load demo data, serve on :5000
 	$(DEV_ENV) $(BIN)/community run --host 127.0.0.1 --port 5000
@@ -42,6 +42,9 @@ seed: install
 bench: install assets ## benchmarks (a few minutes); results in bench/results/, summary in bench/RESULTS.md
 	$(BIN)/python -m bench.realtime
 	$(BIN)/python -m bench.rooms
+
+soak: install ## 10 minutes of mixed load on PostgreSQL + Redis + 2 gevent workers; results in bench/RESULTS.md
+	$(BIN)/python -m bench.soak
 
 lint: install
 	$(BIN)/ruff check community tests bench wsgi.py

@@ -45,7 +45,7 @@ def wait_until_serving(url: str, process: subprocess.Popen, log: Path, timeout: 
         try:
             requests.get(url, timeout=1)
             return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or still booting
             time.sleep(0.2)
     raise RuntimeError(f"{url} did not start")
 
