@@ -1,7 +1,8 @@
 // The page's one Socket.IO connection and its channels, shared by live.js (threads, the question
 // list, notifications) and rooms.js (live help rooms). Each channel keeps the id of the last event
-// it applied; after a reconnect it is joined again with that id, so the server sends what was
-// missed (from the event log) and the channel drops anything it has already seen.
+// it applied; after a reconnect (or the server's `catch_up` after a Redis outage) it is joined
+// again with that id, so the server sends what was missed (from the event log) and the channel
+// drops anything it has already seen.
 import { io } from "/static/vendor/socket.io.esm.min.js";
 
 const TYPING_SHOW_MS = 10000;   // hide someone's "typing" if it is not refreshed in this time
@@ -60,6 +61,11 @@ class Connection {
       for (const channel of this.channels.values()) this.join(channel);
     });
     this.socket.on("disconnect", () => this.notify(false));
+    // The server lost its message queue (Redis) for a while and is back: the socket stayed up but
+    // missed what was published meanwhile, so every channel re-joins from its last event id.
+    this.socket.on("catch_up", () => {
+      for (const channel of this.channels.values()) this.join(channel);
+    });
   }
 
   get connected() {
