@@ -42,6 +42,7 @@ seed: install
 bench: install assets ## benchmarks (a few minutes); results in bench/results/, summary in bench/RESULTS.md
 	$(BIN)/python -m bench.realtime
 	$(BIN)/python -m bench.rooms
+	$(BIN)/python -m bench.pages
 
 soak: install ## 10 minutes of mixed load on PostgreSQL + Redis + 2 gevent workers; results in bench/RESULTS.md
 	$(BIN)/python -m bench.soak

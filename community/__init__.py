@@ -83,12 +83,15 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from . import web
     from .cli import bp as cli_bp
-    from .web import accounts, api, errors, forum, notifications, recognition, security, templating
+    from .web import accounts, api, caching, errors, forum, notifications, recognition, security, templating
+    from .web import admin as admin_pages
+    from .web import moderation as moderation_pages
     from .web import resources as resource_pages
     from .web import rooms as room_pages
     from .web import search as search_pages
 
     web.init_app(app)
+    caching.init_app(app)  # before security: its hook then runs after the security headers
     security.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
@@ -100,4 +103,6 @@ def _register_blueprints(app: Flask) -> None:
     search_pages.init_app(app)
     room_pages.init_app(app)
     resource_pages.init_app(app)
+    moderation_pages.init_app(app)
+    admin_pages.init_app(app)
     app.register_blueprint(cli_bp)

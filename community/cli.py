@@ -81,6 +81,18 @@ def create_user_command(username: str, email: str, role: str, display_name: str,
     click.echo(f"Created {user.role} {user.username} (id {user.id}).")
 
 
+@main.command("set-role")
+@click.argument("username")
+@click.argument("role", type=click.Choice([r.value for r in Role]))
+def set_role_command(username: str, role: str) -> None:
+    """Make an account a member, moderator or admin (audited; the last admin stays one)."""
+    try:
+        user = user_actions.set_role(username, Role(role))
+    except DomainError as exc:
+        raise click.ClickException(_describe(exc)) from exc
+    click.echo(f"{user.username} is now {user.role}.")
+
+
 @main.command("seed-demo")
 def seed_demo_command() -> None:
     """Load a small demo community (idempotent) and print the demo logins."""

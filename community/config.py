@@ -58,6 +58,9 @@ class Config:
     NEW_MEMBER_POST_LIMIT = "10 per hour"
     MEMBER_POST_LIMIT = "60 per hour"
     POST_LIMIT_REPUTATION = 15
+    # Admins override some of the settings above at run time (community/settings.py EDITABLE); each
+    # process re-reads the overrides after this many seconds, so all workers converge that fast.
+    SITE_SETTINGS_TTL_SECONDS = 5
 
     PROXY_COUNT = 0  # reverse proxies in front that set X-Forwarded-For/-Proto (client address, https)
     BASE_URL = ""  # e.g. https://community.example.com: links in emails; https: secure cookies too

@@ -6,11 +6,14 @@ Payloads are built before commit, so nothing here may trigger lazy loading of un
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from .models import (
+    AuditEntry,
     BadgeAward,
+    Flag,
     HelpRequest,
     Kudos,
     Message,
@@ -27,6 +30,7 @@ from .models import (
 
 if TYPE_CHECKING:
     from .badges import BadgeRule
+    from .queries.flags import FlaggedTarget
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -73,11 +77,26 @@ def _edit_fields(post: Post) -> dict[str, Any]:
         "edited_at": iso(post.edited_at),
         "last_editor": user_payload(post.last_editor) if post.last_editor_id else None,
         "deleted": post.is_deleted,
+        "hidden": post.is_hidden,
     }
 
 
-def thread_payload(thread: Post) -> dict[str, Any]:
-    return {
+# What readers see in place of content hidden by members' flags until a moderator reviews it.
+HIDDEN_NOTICE = "Hidden after community flags, pending moderator review"
+HIDDEN_HTML = f"<p><em>{HIDDEN_NOTICE}.</em></p>"
+
+
+def _withheld_if_hidden(payload: dict[str, Any], hidden: bool, reveal: bool) -> dict[str, Any]:
+    """Hidden content's text is withheld unless the caller says this reader may see it (its
+    author or a moderator). Withholding is the default, so events, which every subscriber
+    receives, never carry a hidden body."""
+    if hidden and not reveal:
+        payload.update(body="", body_html=HIDDEN_HTML)
+    return payload
+
+
+def thread_payload(thread: Post, *, reveal_hidden: bool = False) -> dict[str, Any]:
+    return _withheld_if_hidden({
         "id": thread.id,
         "title": thread.title,
         "body": thread.body,
@@ -94,11 +113,30 @@ def thread_payload(thread: Post) -> dict[str, Any]:
         "last_activity_at": iso(thread.last_activity_at),
         "url": thread_url(thread.id),
         **_edit_fields(thread),
+        **_thread_state_fields(thread),
+    }, thread.is_hidden, reveal_hidden)
+
+
+def _thread_state_fields(thread: Post) -> dict[str, Any]:
+    """Locked (only moderators act), closed (no new answers) and merged-into (a closed duplicate)."""
+    target = thread.duplicate_of if thread.duplicate_of_id else None
+    return {
+        "locked": thread.is_locked,
+        "lock_reason": thread.lock_reason if thread.is_locked else None,
+        "locked_at": iso(thread.locked_at),
+        "locked_by": user_payload(thread.locked_by) if thread.locked_by_id else None,
+        "closed": thread.is_closed,
+        "close_reason": thread.close_reason if thread.is_closed else None,
+        "closed_at": iso(thread.closed_at),
+        "closed_by": user_payload(thread.closed_by) if thread.closed_by_id else None,
+        "duplicate_of": ({"id": target.id, "title": target.title, "url": thread_url(target.id)}
+                         if target is not None else None),
     }
 
 
-def answer_payload(answer: Post, accepted_answer_id: int | None) -> dict[str, Any]:
-    return {
+def answer_payload(answer: Post, accepted_answer_id: int | None, *,
+                   reveal_hidden: bool = False) -> dict[str, Any]:
+    return _withheld_if_hidden({
         "id": answer.id,
         "thread_id": answer.parent_id,
         "body": answer.body,
@@ -110,7 +148,7 @@ def answer_payload(answer: Post, accepted_answer_id: int | None) -> dict[str, An
         "updated_at": iso(answer.updated_at),
         "url": answer_url(answer.parent_id, answer.id),
         **_edit_fields(answer),
-    }
+    }, answer.is_hidden, reveal_hidden)
 
 
 def reputation_entry_payload(entry: ReputationEntry) -> dict[str, Any]:
@@ -200,10 +238,10 @@ def room_payload(room: Room, online_count: int = 0) -> dict[str, Any]:
     }
 
 
-def message_payload(message: Message, room: Room) -> dict[str, Any]:
+def message_payload(message: Message, room: Room, *, reveal_hidden: bool = False) -> dict[str, Any]:
     """A chat message; ``room`` is the room's slug (``room_title`` and ``private`` let consumers
     such as the search indexer skip private rooms without a lookup)."""
-    return {
+    return _withheld_if_hidden({
         "id": message.id,
         "room": room.slug,
         "room_title": room.title,
@@ -213,7 +251,8 @@ def message_payload(message: Message, room: Room) -> dict[str, Any]:
         "body_html": message.body_html,
         "created_at": iso(message.created_at),
         "url": message_url(room.slug, message.id),
-    }
+        "hidden": message.is_hidden,
+    }, message.is_hidden, reveal_hidden)
 
 
 def help_request_payload(request: HelpRequest) -> dict[str, Any]:
@@ -281,6 +320,7 @@ def resource_payload(resource: Resource) -> dict[str, Any]:
         "created_at": iso(resource.created_at),
         "updated_at": iso(resource.updated_at),
         "deleted": resource.is_deleted,
+        "hidden": resource.is_hidden,
         "page_url": resource_page_url(resource.id),
     }
 
@@ -305,4 +345,65 @@ def rating_payload(rating: ResourceRating) -> dict[str, Any]:
         "review": rating.review,
         "created_at": iso(rating.created_at),
         "updated_at": iso(rating.updated_at),
+    }
+
+
+# --- suspensions and the audit log ------------------------------------------------------------
+
+def suspension_payload(user: User) -> dict[str, Any]:
+    """A user's suspension (for moderators and the user): the end time while it lasts, else nulls."""
+    active = user.is_suspended
+    return {"suspended_until": iso(user.suspended_until) if active else None,
+            "suspension_reason": user.suspension_reason if active else None}
+
+
+def audit_entry_payload(entry: AuditEntry) -> dict[str, Any]:
+    try:
+        details = json.loads(entry.details or "{}")
+    except ValueError:
+        details = {}
+    return {
+        "id": entry.id,
+        "actor": user_payload(entry.actor) if entry.actor is not None else None,
+        "action": entry.action,
+        "target_type": entry.target_type,
+        "target_id": entry.target_id,
+        "target_label": entry.target_label,
+        "reason": entry.reason,
+        "details": details if isinstance(details, dict) else {"value": details},
+        "created_at": iso(entry.created_at),
+    }
+
+
+# --- member flags ----------------------------------------------------------------------------------
+
+def flag_target_payload(target: FlaggedTarget) -> dict[str, Any]:
+    """What a flag points at, summed up for the review queue (enough to judge, with a link)."""
+    return {
+        "type": target.kind,
+        "id": target.id,
+        "title_or_excerpt": target.title_or_excerpt,
+        "context_title": target.context_title,
+        "url": target.url,
+        "author": user_payload(target.author),
+        "hidden": target.hidden,
+        "deleted": target.deleted,
+    }
+
+
+def flag_payload(flag: Flag, target: FlaggedTarget | None) -> dict[str, Any]:
+    """A flag; only its reporter and moderators ever read one, so the reporter is included."""
+    return {
+        "id": flag.id,
+        "target_type": flag.target_type,
+        "target_id": flag.target_id,
+        "target": flag_target_payload(target) if target is not None else None,
+        "reason": flag.reason,
+        "note": flag.note,
+        "status": flag.status,
+        "resolution": flag.resolution or None,
+        "reporter": user_payload(flag.reporter),
+        "created_at": iso(flag.created_at),
+        "resolved_at": iso(flag.resolved_at),
+        "resolved_by": user_payload(flag.resolved_by) if flag.resolved_by_id else None,
     }

@@ -56,8 +56,47 @@ def privilege(name: str) -> int:
     return int(setting(f"PRIVILEGE_{name.upper()}"))
 
 
+# --- locked and closed threads ---------------------------------------------------------------------
+# Locked: nobody but moderators answers, edits, votes, accepts, retags or deletes in the thread.
+# Closed: nobody answers (a moderator reopens it first); editing and voting go on as usual.
+
+
+def thread_of(post: Post) -> Post | None:
+    """The question a post belongs to (itself for a question), from the session when loaded."""
+    if post.parent_id is None:
+        return post
+    return db.session.get(Post, post.parent_id)
+
+
+def _frozen(user: User | None, post: Post) -> bool:
+    """The post's thread is locked and the user is no moderator."""
+    thread = thread_of(post)
+    return thread is not None and thread.is_locked and not _moderator(user)
+
+
+def can_moderate_thread(user: User | None, thread: Post) -> bool:
+    """Lock, unlock, close, reopen and merge a question: moderators."""
+    return _writer(user) and user.is_moderator and thread.is_question
+
+
+def thread_refusal(user: User | None, post: Post, *, answering: bool = False) -> str | None:
+    """Why the thread's state refuses ``user`` (locked; or closed, for answering), else None."""
+    thread = thread_of(post)
+    if thread is None:
+        return None
+    if thread.is_locked and not _moderator(user):
+        return f"This question is locked: {thread.lock_reason}"
+    if answering and thread.is_closed:
+        return f"This question is closed: {thread.close_reason}; it no longer accepts answers."
+    return None
+
+
 def can_view_post(user: User | None, post: Post) -> bool:
-    return not post.is_deleted or _moderator(user)
+    """Deleted posts: moderators only. Posts hidden by flags: their author and moderators (a
+    hidden answer still shows on its thread page as a placeholder, see can_see_hidden)."""
+    if post.is_deleted:
+        return _moderator(user)
+    return not post.is_hidden or can_see_hidden(user, post.author_id)
 
 
 def can_ask(user: User | None) -> bool:
@@ -65,11 +104,13 @@ def can_ask(user: User | None) -> bool:
 
 
 def can_answer(user: User | None, thread: Post) -> bool:
-    return _writer(user) and not thread.is_deleted
+    """Closed: nobody answers (a moderator reopens first); locked: moderators only."""
+    return (_writer(user) and not thread.is_deleted and not thread.is_closed
+            and (not thread.is_locked or user.is_moderator))
 
 
 def can_edit_post(user: User | None, post: Post) -> bool:
-    if not _writer(user) or (post.is_deleted and not user.is_moderator):
+    if not _writer(user) or (post.is_deleted and not user.is_moderator) or _frozen(user, post):
         return False
     return (post.author_id == user.id or user.is_moderator
             or user.reputation >= privilege("edit_others"))
@@ -81,13 +122,14 @@ def can_delete_post(user: User | None, post: Post) -> bool:
         return False
     if user.is_moderator:
         return True
-    if post.author_id != user.id:
+    if post.author_id != user.id or _frozen(user, post):
         return False
     return not post.is_question or post.answer_count == 0
 
 
 def can_vote(user: User | None, post: Post) -> bool:
-    return _writer(user) and post.author_id != user.id and not post.is_deleted
+    return (_writer(user) and post.author_id != user.id and not post.is_deleted
+            and not _frozen(user, post))
 
 
 def can_downvote(user: User | None) -> bool:
@@ -95,7 +137,8 @@ def can_downvote(user: User | None) -> bool:
 
 
 def can_accept(user: User | None, thread: Post) -> bool:
-    return _writer(user) and thread.author_id == user.id and not thread.is_deleted
+    return (_writer(user) and thread.author_id == user.id and not thread.is_deleted
+            and not _frozen(user, thread))
 
 
 def can_see_deleted(user: User | None) -> bool:
@@ -107,7 +150,7 @@ def can_retag(user: User | None, thread: Post) -> bool:
     if can_edit_post(user, thread):
         return True
     return (_writer(user) and thread.is_question and not thread.is_deleted
-            and user.reputation >= privilege("retag"))
+            and not _frozen(user, thread) and user.reputation >= privilege("retag"))
 
 
 def can_share_resource(user: User | None) -> bool:
@@ -136,6 +179,24 @@ def can_give_kudos(user: User | None) -> bool:
 
 
 def can_review_vote_flags(user: User | None) -> bool:
+    return _moderator(user)
+
+
+# --- member flags and the review queue ------------------------------------------------------------
+
+
+def can_see_hidden(user: User | None, author_id: int) -> bool:
+    """Content hidden by flags keeps showing in full to its author (with a notice, so they know
+    why others don't see it) and to moderators (who review it)."""
+    return _moderator(user) or (_member(user) and user.id == author_id)
+
+
+def can_flag(user: User | None, author_id: int) -> bool:
+    """Any active member may flag what someone else wrote (flagging your own content is refused)."""
+    return _writer(user) and user.id != author_id
+
+
+def can_review_flags(user: User | None) -> bool:
     return _moderator(user)
 
 
@@ -224,3 +285,43 @@ def can_resolve_help_request(user: User | None, room: Room, request: HelpRequest
             or user.is_suspended):
         return False
     return user.id in (request.requester_id, request.helper_id) or can_moderate_room(user, room)
+
+
+# --- suspensions, roles, site settings and the admin area ------------------------------------------
+# Moderators suspend members; only admins suspend (or lift the suspension of) moderators; admins
+# can't be suspended and nobody acts on themselves. Roles and site settings are for admins.
+
+
+def suspension_refusal(actor: User | None, target: User) -> str | None:
+    """Why ``actor`` may not suspend ``target`` (or lift a suspension), or None when they may."""
+    if not _moderator(actor):
+        return "Only moderators and administrators can suspend members."
+    if actor.id == target.id:
+        return "You can't suspend yourself or lift your own suspension."
+    if target.is_admin:
+        return "Administrators can't be suspended."
+    if target.is_moderator and not actor.is_admin:
+        return "Only an administrator can suspend a moderator."
+    return None
+
+
+def can_suspend_user(actor: User | None, target: User) -> bool:
+    return _writer(actor) and suspension_refusal(actor, target) is None
+
+
+def can_see_suspension(viewer: User | None, user: User) -> bool:
+    """Moderators see who is suspended and why; members see only their own suspension."""
+    return _moderator(viewer) or (_member(viewer) and viewer.id == user.id)
+
+
+def can_change_roles(user: User | None) -> bool:
+    return _writer(user) and user.is_admin
+
+
+def can_edit_settings(user: User | None) -> bool:
+    return _writer(user) and user.is_admin
+
+
+def can_view_admin(user: User | None) -> bool:
+    """The admin dashboard, the user list and the audit log: moderators and admins."""
+    return _moderator(user)

@@ -11,7 +11,14 @@ from ..extensions import db
 from ..models import Post, PostType, User
 from ..models.base import utcnow
 from ..payloads import answer_payload, answer_url
-from ..permissions import can_accept, can_answer, can_delete_post, can_edit_post, require_active_account
+from ..permissions import (
+    can_accept,
+    can_answer,
+    can_delete_post,
+    can_edit_post,
+    require_active_account,
+    thread_refusal,
+)
 from ..queries.threads import access_post, access_thread, get_post, is_post_id
 from ..realtime import channels
 from ..realtime.events import record_event
@@ -19,6 +26,8 @@ from ..text.markdown import render_markdown
 from . import reputation
 from .badges import award_for
 from .notifications import notify, notify_mentions, notify_new_answer
+from .post_audit import audit_post_delete, audit_post_edit
+from .post_limits import check_post_rate
 from .resource_links import post_deleted, sync_post_links
 from .threads import (
     QuestionChanges,
@@ -36,8 +45,9 @@ def post_answer(actor: User, thread_id: int, body: object) -> Post:
     with atomic():
         thread = access_thread(actor, thread_id, for_update=True)
         if not can_answer(actor, thread):
-            raise Forbidden("This question was deleted; it takes no new answers."
-                            if thread.is_deleted else "Log in to answer.")
+            raise Forbidden("This question was deleted; it takes no new answers." if thread.is_deleted
+                            else thread_refusal(actor, thread, answering=True) or "Log in to answer.")
+        check_post_rate(actor)
         now = utcnow()
         answer = Post(post_type=PostType.ANSWER.value, parent_id=thread.id, author_id=actor.id,
                       body=body, body_html=render_markdown(body), score=0, created_at=now,
@@ -63,11 +73,12 @@ def edit_answer(actor: User, answer_id: int, body: object) -> Post:
     with atomic():
         answer = access_post(actor, answer_id, for_update=True)
         if not can_edit_post(actor, answer):
-            raise Forbidden(edit_refusal())
+            raise Forbidden(edit_refusal(actor, answer))
         previous_body = answer.body
         answer.body, answer.body_html = body, render_markdown(body)
         mark_edited(answer, actor)
         thread = get_post(answer.parent_id)
+        audit_post_edit(actor, answer, thread.title, {"body": (previous_body, body)})
         notify_mentions(actor, answer, thread, previous_body=previous_body)
         db.session.execute(update(Post).where(Post.id == thread.id)
                            .values(last_activity_at=answer.edited_at))
@@ -97,12 +108,14 @@ def delete_post(actor: User, post_id: int) -> None:
         if post.is_deleted:
             return  # a moderator deleting it again: DELETE is idempotent
         if not can_delete_post(actor, post):
-            raise Forbidden("Only the author or a moderator can delete this answer.")
+            raise Forbidden(thread_refusal(actor, post)
+                            or "Only the author or a moderator can delete this answer.")
         thread = get_post(post.parent_id, for_update=True)
         if thread.accepted_answer_id == post.id:
             _move_acceptance(thread, None)
         post.deleted_at = utcnow()
         post.deleted_by_id = actor.id
+        audit_post_delete(actor, post, thread.title)
         db.session.execute(update(Post).where(Post.id == thread.id)
                            .values(answer_count=Post.answer_count - 1))
         db.session.flush()
@@ -119,7 +132,8 @@ def accept_answer(actor: User, thread_id: int, answer_id: object) -> Post:
     with atomic():
         thread = access_thread(actor, thread_id, for_update=True)
         if not can_accept(actor, thread):
-            raise Forbidden("Only the person who asked can accept an answer.")
+            raise Forbidden(thread_refusal(actor, thread)
+                            or "Only the person who asked can accept an answer.")
         answer = None
         if answer_id is not None:
             answer = get_post(answer_id) if is_post_id(answer_id) else None

@@ -23,6 +23,7 @@ from ..payloads import answer_url, thread_url, user_url
 from ..permissions import can_give_kudos, require_active_account
 from ..queries.threads import get_post, is_post_id
 from ..queries.users import get_user_by_username
+from ..settings import setting
 from ..text.validation import check_text
 from . import reputation
 from .badges import award_for
@@ -83,7 +84,7 @@ def _check_post(post_id: object, recipient: User) -> Post | None:
 
 
 def _check_daily_limit(actor: User) -> None:
-    limit = int(current_app.config["KUDOS_DAILY_LIMIT"])
+    limit = int(setting("KUDOS_DAILY_LIMIT"))
     if not current_app.config["RATELIMIT_ENABLED"]:
         return
     now = utcnow()

@@ -10,8 +10,8 @@ in Redis when COMMUNITY_REDIS_URL is set; COMMUNITY_RATELIMIT_ENABLED=0 switches
 
 from __future__ import annotations
 
-from flask import Flask, current_app
-from limits import RateLimitItem
+from flask import current_app
+from limits import RateLimitItem, parse
 from sqlalchemy import update
 
 from ..db import atomic
@@ -24,11 +24,12 @@ from ..permissions import can_delete_message, can_post_in_room, can_read_room, r
 from ..queries.rooms import access_room, get_message, users_named
 from ..realtime import channels
 from ..realtime.events import record_event
+from ..settings import setting
 from ..text.markdown import render_markdown
 from ..text.mentions import mentioned_usernames
 from ..text.validation import check_text
 from .notifications import notify
-from .rate_limits import configured_limit, moving_window, seconds_until_allowed
+from .rate_limits import moving_window, seconds_until_allowed
 
 BODY_MIN, BODY_MAX = 1, 4_000
 
@@ -92,7 +93,7 @@ def check_message_rate(actor: User, room: Room) -> None:
     app = current_app._get_current_object()
     if not app.config["RATELIMIT_ENABLED"]:
         return
-    item = message_limit(app)
+    item = message_limit()
     key = ("room-message", str(room.id), str(actor.id))
     if moving_window(app).hit(item, *key):
         return
@@ -101,5 +102,6 @@ def check_message_rate(actor: User, room: Room) -> None:
                       f"in a room. Try again in {wait} s.", retry_after=wait)
 
 
-def message_limit(app: Flask) -> RateLimitItem:
-    return configured_limit(app, "ROOM_MESSAGE_LIMIT", "10 per 10 seconds")
+def message_limit() -> RateLimitItem:
+    """The room message limit in force (an admin may change it: see settings.EDITABLE)."""
+    return parse(str(setting("ROOM_MESSAGE_LIMIT") or "10 per 10 seconds"))

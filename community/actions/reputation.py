@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 
-from flask import current_app
 from sqlalchemy import func, select, update
 
 from ..extensions import db
 from ..models import ReputationEntry, User
 from ..models.base import utcnow
+from ..settings import setting
 
 UPVOTE = 10
 DOWNVOTE_RECEIVED = -2
@@ -56,7 +56,7 @@ def grant(user_id: int, requested: int, reason: str, post_id: int | None, *,
     _lock_user(user_id)
     granted = requested
     if capped and requested > 0:
-        room = current_app.config["REPUTATION_DAILY_VOTE_CAP"] - _gained_from_votes_today(user_id)
+        room = int(setting("REPUTATION_DAILY_VOTE_CAP")) - _gained_from_votes_today(user_id)
         granted = max(0, min(requested, room))
     db.session.add(ReputationEntry(user_id=user_id, delta=granted, requested=requested,
                                    reason=reason, post_id=post_id))

@@ -48,6 +48,17 @@ def post_deleted(post: Post) -> None:
                                           .where(column == post.id))))
 
 
+def post_links_moved(post_ids: list[int], thread_id: int) -> None:
+    """Answers moved to another thread (a merge): their links now count for that thread."""
+    if not post_ids:
+        return
+    resource_ids = list(db.session.scalars(select(ResourceLink.resource_id).distinct()
+                                           .where(ResourceLink.post_id.in_(post_ids))))
+    db.session.execute(update(ResourceLink).where(ResourceLink.post_id.in_(post_ids))
+                       .values(thread_id=thread_id).execution_options(synchronize_session=False))
+    recount_links(resource_ids)
+
+
 def recount_links(resource_ids: list[int]) -> None:
     """Set link_count to the number of live threads whose live posts link each resource."""
     if not resource_ids:

@@ -25,6 +25,7 @@ from ..permissions import (
     can_delete_resource,
     can_edit_resource,
     can_rate_resource,
+    can_see_hidden,
     can_share_resource,
     require_active_account,
 )
@@ -35,6 +36,7 @@ from ..text.urls import check_share_url, normalize_url
 from ..text.validation import check_tag_names, check_text
 from .badges import award_for
 from .notifications import notify
+from .post_limits import check_post_rate
 from .tags import ensure_tags
 
 TITLE_MAX = 200
@@ -114,12 +116,15 @@ def share_resource(actor: User, draft: ResourceDraft) -> Resource:
     if not can_share_resource(actor):
         raise Forbidden("Log in to share a resource.")
     fields = _checked_draft(draft)
+    check_post_rate(actor)
     with atomic():
         resource = create_resource(actor, fields)
         if resource is None:
             existing = find_by_normalized_url(fields["normalized_url"])
+            # Hidden by flags: still a duplicate, but only its sharer and moderators may read it.
+            shown = not existing.is_hidden or can_see_hidden(actor, existing.shared_by_id)
             raise Conflict("This link was already shared.", code="duplicate",
-                           existing=resource_payload(existing))
+                           existing=resource_payload(existing) if shown else None)
     return resource
 
 

@@ -22,6 +22,7 @@ from ..permissions import (
     privilege,
     privilege_refusal,
     require_active_account,
+    thread_refusal,
 )
 from ..queries.threads import access_thread
 from ..realtime import channels
@@ -30,6 +31,8 @@ from ..text.markdown import render_markdown
 from ..text.validation import check_tag_names, check_text
 from .badges import award_for
 from .notifications import notify_mentions
+from .post_audit import audit_post_delete, audit_post_edit
+from .post_limits import check_post_rate
 from .resource_links import post_deleted, sync_post_links
 from .tags import adjust_question_counts, ensure_tags
 
@@ -62,6 +65,7 @@ def ask_question(actor: User, draft: QuestionDraft) -> Post:
     title, body, tag_names = check_title(draft.title), check_body(draft.body), check_tags(draft.tags)
     if not can_ask(actor):
         raise Forbidden("Log in to ask a question.")
+    check_post_rate(actor)
     with atomic():
         now = utcnow()
         thread = Post(post_type=PostType.QUESTION.value, author_id=actor.id, title=title,
@@ -96,6 +100,7 @@ def edit_question(actor: User, thread_id: int, changes: QuestionChanges) -> Post
         thread = access_thread(actor, thread_id, for_update=True)
         _check_may_edit(actor, thread,
                         only_tags=title is None and body is None and tag_names is not None)
+        before = {"title": thread.title, "body": thread.body, "tags": thread.tag_names}
         if title is not None:
             thread.title = title
         previous_body = thread.body
@@ -107,6 +112,9 @@ def edit_question(actor: User, thread_id: int, changes: QuestionChanges) -> Post
             adjust_question_counts(thread.tags, +1)
         mark_edited(thread, actor)
         thread.last_activity_at = thread.edited_at
+        audit_post_edit(actor, thread, thread.title, {
+            "title": (before["title"], thread.title), "body": (before["body"], thread.body),
+            "tags": (before["tags"], thread.tag_names)})
         db.session.flush()
         if body is not None:
             sync_post_links(thread, thread)
@@ -120,17 +128,20 @@ def _check_may_edit(actor: User, thread: Post, *, only_tags: bool) -> None:
     """Authors, moderators and PRIVILEGE_EDIT_OTHERS edit; PRIVILEGE_RETAG may change tags only."""
     if can_edit_post(actor, thread) or (only_tags and can_retag(actor, thread)):
         return
-    raise Forbidden(retag_refusal(actor) if only_tags else edit_refusal())
+    raise Forbidden(retag_refusal(actor, thread) if only_tags else edit_refusal(actor, thread))
 
 
-def retag_refusal(actor: User) -> str:
-    return (privilege_refusal("retag", "Changing the tags of other people's questions", actor)
-            + f" Editing them needs {privilege('edit_others'):,} (moderators always may).")
+def retag_refusal(actor: User, thread: Post | None = None) -> str:
+    locked = thread_refusal(actor, thread) if thread is not None else None
+    return locked or (privilege_refusal("retag", "Changing the tags of other people's questions", actor)
+                      + f" Editing them needs {privilege('edit_others'):,} (moderators always may).")
 
 
-def edit_refusal() -> str:
-    return (f"Editing other people's posts needs {privilege('edit_others'):,} reputation "
-            "(moderators always may).")
+def edit_refusal(actor: User | None = None, post: Post | None = None) -> str:
+    """Why an edit is refused: the thread is locked, or the privilege is missing."""
+    locked = thread_refusal(actor, post) if post is not None else None
+    return locked or (f"Editing other people's posts needs {privilege('edit_others'):,} reputation "
+                      "(moderators always may).")
 
 
 def mark_edited(post: Post, actor: User) -> None:
@@ -144,12 +155,16 @@ def delete_question(actor: User, thread: Post) -> None:
     if thread.is_deleted:
         return  # a moderator deleting it again: DELETE is idempotent
     if not can_delete_post(actor, thread):
+        locked = thread_refusal(actor, thread)
+        if locked:
+            raise Forbidden(locked)
         if thread.author_id == actor.id:
             raise Forbidden("A question that has answers can't be deleted by its author; "
                             "flag it for a moderator instead.")
         raise Forbidden("Only the author or a moderator can delete this question.")
     thread.deleted_at = utcnow()
     thread.deleted_by_id = actor.id
+    audit_post_delete(actor, thread, thread.title)
     adjust_question_counts(thread.tags, -1)
     db.session.flush()
     post_deleted(thread)

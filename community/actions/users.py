@@ -18,7 +18,9 @@ from ..extensions import db
 from ..models import ApiToken, Role, User
 from ..models.users import token_digest
 from ..permissions import require_active_account
+from ..settings import setting
 from ..text.validation import check_tag_names, check_text, text_problem
+from .roles import do_change_role
 from .tags import ensure_tags
 
 USERNAME = re.compile(r"^[a-zA-Z0-9_.-]{3,30}$")
@@ -62,7 +64,7 @@ def _check_registration(reg: Registration) -> tuple[str, str]:
 
 def _check_email_domain(email: str) -> None:
     allowed = [d.strip().lower().lstrip("@")
-               for d in str(current_app.config["ALLOWED_EMAIL_DOMAINS"]).split(",") if d.strip()]
+               for d in str(setting("ALLOWED_EMAIL_DOMAINS")).split(",") if d.strip()]
     if allowed and email.rsplit("@", 1)[1] not in allowed:
         raise ValidationFailed(
             {"email": "must be an address at " + ", ".join(allowed)})
@@ -98,7 +100,7 @@ def do_create_user(reg: Registration, role: Role = Role.MEMBER) -> User:
 
 def check_register_user(reg: Registration) -> User:
     """Self-service registration: respects COMMUNITY_OPEN_REGISTRATION and the domain list."""
-    if not current_app.config["OPEN_REGISTRATION"]:
+    if not setting("OPEN_REGISTRATION"):
         raise Forbidden("Registration is closed; ask an administrator for an account.")
     _, email = _check_registration(reg)
     _check_email_domain(email)
@@ -190,9 +192,5 @@ def update_profile(actor: User, changes: ProfileChanges) -> User:
 
 
 def set_role(username: str, role: Role) -> User:
-    with atomic():
-        user = db.session.scalar(select(User).where(User.username_key == username.lower()))
-        if user is None:
-            raise ValidationFailed({"username": "no such user"})
-        user.role = role.value
-    return user
+    """The CLI's role change: the admins' path without an actor (audited as the system)."""
+    return do_change_role(None, username, role)

@@ -11,7 +11,7 @@ from ..db import atomic
 from ..errors import Forbidden, ValidationFailed
 from ..extensions import db
 from ..models import Post, User, Vote
-from ..permissions import can_downvote, can_vote, privilege, require_active_account
+from ..permissions import can_downvote, can_vote, privilege, require_active_account, thread_refusal
 from ..queries.threads import access_post
 from ..realtime import channels
 from ..realtime.events import record_event
@@ -73,8 +73,9 @@ def _recognize(actor: User, post: Post, value: int) -> None:
 
 def _check_may_vote(actor: User, post: Post, value: int) -> None:
     if not can_vote(actor, post):
-        raise Forbidden("Deleted posts can't be voted on." if post.is_deleted
-                        else "You can't vote on your own post.")
+        if post.is_deleted:
+            raise Forbidden("Deleted posts can't be voted on.")
+        raise Forbidden(thread_refusal(actor, post) or "You can't vote on your own post.")
     if value == -1 and not can_downvote(actor):
         raise Forbidden(f"Downvoting needs {privilege('downvote')} reputation; "
                         f"you have {actor.reputation}.")

@@ -96,6 +96,11 @@ class Post(db.Model):
 
     author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="joined", innerjoin=True)
     last_editor: Mapped[User | None] = relationship(foreign_keys=[last_editor_id], lazy="select")
+    # Who locked or closed a question, and the question it was merged into (the banner shows them).
+    locked_by: Mapped[User | None] = relationship(foreign_keys=[locked_by_id], lazy="select")
+    closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id], lazy="select")
+    duplicate_of: Mapped[Post | None] = relationship(foreign_keys=[duplicate_of_id], remote_side=[id],
+                                                     lazy="select")
     # Loaded on access; lists eager-load them with selectinload (answers have none).
     tags = relationship("Tag", secondary=post_tags, lazy="select", order_by="Tag.name")
 

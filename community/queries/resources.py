@@ -23,7 +23,7 @@ from ..models import (
     resource_tags,
 )
 from ..models.base import is_row_id
-from ..permissions import can_see_deleted
+from ..permissions import can_see_deleted, can_see_hidden
 from ..text.urls import normalize_url
 from ..text.validation import text_problem
 from .paging import Page
@@ -52,9 +52,12 @@ def get_resource(resource_id: int, *, for_update: bool = False) -> Resource | No
 
 
 def access_resource(actor: User | None, resource_id: object, *, for_update: bool = False) -> Resource:
-    """The resource if it exists and the actor may see it (deleted ones: moderators); else 404."""
+    """The resource if it exists and the actor may see it (deleted ones: moderators; hidden by
+    flags: its sharer and moderators); else 404."""
     resource = get_resource(resource_id, for_update=for_update) if is_row_id(resource_id) else None
     if resource is None or (resource.is_deleted and not can_see_deleted(actor)):
+        raise NotFound("No such resource.")
+    if resource.is_hidden and not can_see_hidden(actor, resource.shared_by_id):
         raise NotFound("No such resource.")
     return resource
 
@@ -122,7 +125,7 @@ def _ranked(stmt: Select, sort: str) -> Select:
 
 
 def list_resources(flt: ResourceFilter, page: Page) -> tuple[list[Resource], int]:
-    stmt = select(Resource).where(Resource.deleted_at.is_(None))
+    stmt = select(Resource).where(Resource.deleted_at.is_(None), Resource.hidden_at.is_(None))
     if flt.kind:
         stmt = stmt.where(Resource.kind == flt.kind)
     if flt.max_minutes:
@@ -142,11 +145,12 @@ def list_resources(flt: ResourceFilter, page: Page) -> tuple[list[Resource], int
 
 
 def linked_threads(resource: Resource, limit: int = 50) -> list[Post]:
-    """The live threads whose question or answers link to the resource, most active first."""
+    """The live threads whose question or answers link to the resource, most active first (not
+    deleted ones, nor questions hidden by flags: their titles would show on the resource)."""
     return list(db.session.scalars(
         select(Post).where(Post.id.in_(select(ResourceLink.thread_id)
                                        .where(ResourceLink.resource_id == resource.id)),
-                           Post.deleted_at.is_(None))
+                           Post.deleted_at.is_(None), Post.hidden_at.is_(None))
         .options(selectinload(Post.tags))
         .order_by(Post.last_activity_at.desc(), Post.id.desc()).limit(limit)))
 
@@ -159,8 +163,8 @@ def resources_linked_in_thread(thread_id: int) -> list[Resource]:
                     .group_by(ResourceLink.resource_id).subquery())
     return list(db.session.scalars(
         select(Resource).join(first_linked, first_linked.c.resource_id == Resource.id)
-        .where(Resource.deleted_at.is_(None)).options(selectinload(Resource.tags))
-        .order_by(first_linked.c.at, Resource.id)))
+        .where(Resource.deleted_at.is_(None), Resource.hidden_at.is_(None))
+        .options(selectinload(Resource.tags)).order_by(first_linked.c.at, Resource.id)))
 
 
 def suggested_for_thread(thread: Post, exclude: list[int], limit: int = 5) -> list[Resource]:
@@ -172,7 +176,8 @@ def suggested_for_thread(thread: Post, exclude: list[int], limit: int = 5) -> li
               .where(resource_tags.c.tag_id.in_(tag_ids))
               .group_by(resource_tags.c.resource_id).subquery())
     stmt = (select(Resource).join(shared, shared.c.resource_id == Resource.id)
-            .where(Resource.deleted_at.is_(None), Resource.id.not_in(exclude or [0]),
+            .where(Resource.deleted_at.is_(None), Resource.hidden_at.is_(None),
+                   Resource.id.not_in(exclude or [0]),
                    # unrated, or rated at least 3 stars on average: never suggest a poor one
                    or_(Resource.rating_count == 0, Resource.rating_sum >= 3 * Resource.rating_count))
             .options(selectinload(Resource.tags))
@@ -228,14 +233,16 @@ def thread_sidebar_resources(thread_id: int, limit: int = 5) -> tuple[list[Resou
                     .group_by(ResourceLink.resource_id).subquery())
     linked = list(db.session.scalars(
         select(Resource).join(first_linked, first_linked.c.resource_id == Resource.id)
-        .where(Resource.deleted_at.is_(None)).order_by(first_linked.c.at, Resource.id)))
+        .where(Resource.deleted_at.is_(None), Resource.hidden_at.is_(None))
+        .order_by(first_linked.c.at, Resource.id)))
     thread_tags = select(post_tags.c.tag_id).where(post_tags.c.post_id == thread_id)
     shared = (select(resource_tags.c.resource_id, func.count().label("shared"))
               .where(resource_tags.c.tag_id.in_(thread_tags))
               .group_by(resource_tags.c.resource_id).subquery())
     suggested = list(db.session.scalars(
         select(Resource).join(shared, shared.c.resource_id == Resource.id)
-        .where(Resource.deleted_at.is_(None), Resource.id.not_in([r.id for r in linked] or [0]),
+        .where(Resource.deleted_at.is_(None), Resource.hidden_at.is_(None),
+               Resource.id.not_in([r.id for r in linked] or [0]),
                or_(Resource.rating_count == 0, Resource.rating_sum >= 3 * Resource.rating_count))
         .order_by(_bayesian_score().desc(), shared.c.shared.desc(), Resource.id.desc()).limit(limit)))
     return linked, suggested

@@ -126,12 +126,14 @@ def get_message(room: Room, message_id: object, *, include_deleted: bool = False
 
 def messages_by_id(room: Room, ids: list[int]) -> list[Message]:
     stmt = select(Message).where(Message.room_id == room.id, Message.id.in_(ids),
-                                 Message.deleted_at.is_(None))
+                                 Message.deleted_at.is_(None), Message.hidden_at.is_(None))
     return list(db.session.scalars(stmt.order_by(Message.id)))
 
 
 def all_messages(room: Room, limit: int) -> list[Message]:
-    stmt = select(Message).where(Message.room_id == room.id, Message.deleted_at.is_(None))
+    """For transcripts: messages hidden by flags stay out of the public post a transcript becomes."""
+    stmt = select(Message).where(Message.room_id == room.id, Message.deleted_at.is_(None),
+                                 Message.hidden_at.is_(None))
     return list(db.session.scalars(stmt.order_by(Message.id).limit(limit)))
 
 

@@ -113,7 +113,8 @@ def search_scope(type_: str, query: search.SearchQuery) -> tuple[frozenset[str],
 
 
 def _visible_posts(ids: Iterable[int]) -> dict[int, Post]:
-    rows = db.session.scalars(select(Post).where(Post.id.in_(list(ids)), Post.deleted_at.is_(None))
+    rows = db.session.scalars(select(Post).where(Post.id.in_(list(ids)), Post.deleted_at.is_(None),
+                                                Post.hidden_at.is_(None))
                               .options(selectinload(Post.tags)))
     return {post.id: post for post in rows}
 
@@ -123,7 +124,7 @@ def _answer_texts(thread_ids: list[int]) -> dict[int, list[str]]:
     if thread_ids:
         for parent_id, body_html in db.session.execute(
                 select(Post.parent_id, Post.body_html)
-                .where(Post.parent_id.in_(thread_ids), Post.deleted_at.is_(None))
+                .where(Post.parent_id.in_(thread_ids), Post.deleted_at.is_(None), Post.hidden_at.is_(None))
                 .order_by(Post.score.desc(), Post.id)):
             texts[parent_id].append(search.plain_text(body_html))
     return texts

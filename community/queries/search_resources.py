@@ -65,7 +65,8 @@ def _page_texts(resource: Resource) -> list[str]:
 
 
 def _visible_resources(ids: list[int]) -> dict[int, Resource]:
-    rows = db.session.scalars(select(Resource).where(Resource.id.in_(ids), Resource.deleted_at.is_(None))
+    rows = db.session.scalars(select(Resource).where(Resource.id.in_(ids), Resource.deleted_at.is_(None),
+                                                    Resource.hidden_at.is_(None))
                               .options(selectinload(Resource.tags)))
     return {resource.id: resource for resource in rows}
 

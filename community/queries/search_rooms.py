@@ -49,7 +49,7 @@ class RoomMessageResult:
 def _visible_messages(ids: list[int], private_rooms: Collection[str]) -> dict[int, tuple[Message, Room]]:
     rows = db.session.execute(
         select(Message, Room).join(Room, Room.id == Message.room_id)
-        .where(Message.id.in_(ids), Message.deleted_at.is_(None)))
+        .where(Message.id.in_(ids), Message.deleted_at.is_(None), Message.hidden_at.is_(None)))
     return {message.id: (message, room) for message, room in rows
             if not room.private or room.slug in private_rooms}
 

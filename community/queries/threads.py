@@ -94,8 +94,8 @@ def check_thread_filter(tag: object = None, status: object = None, sort: object 
 
 def _filtered_threads(actor: User | None, flt: ThreadFilter) -> Select:
     stmt = select(Post).where(Post.post_type == PostType.QUESTION.value)
-    if not can_see_deleted(actor):
-        stmt = stmt.where(Post.deleted_at.is_(None))
+    if not can_see_deleted(actor):  # moderators list deleted and flag-hidden questions too
+        stmt = stmt.where(Post.deleted_at.is_(None), Post.hidden_at.is_(None))
     if flt.tag:
         stmt = stmt.where(Post.id.in_(
             select(post_tags.c.post_id).join(Tag, Tag.id == post_tags.c.tag_id)

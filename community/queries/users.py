@@ -75,7 +75,7 @@ def user_stats(user: User) -> dict[str, object]:
 
 def list_user_posts(user: User, post_type: PostType, page: Page) -> tuple[list[Post], int]:
     base = select(Post).where(Post.author_id == user.id, Post.post_type == post_type.value,
-                              Post.deleted_at.is_(None))
+                              Post.deleted_at.is_(None), Post.hidden_at.is_(None))  # hidden: by flags
     total = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
     rows = db.session.scalars(base.options(selectinload(Post.tags))
                               .order_by(Post.created_at.desc(), Post.id.desc())

@@ -65,7 +65,7 @@ def _question_rows(thread_ids: Collection[int]) -> dict[int, ThreadSource]:
                Post.accepted_answer_id, User.username_key)
         .join(User, User.id == Post.author_id)
         .where(Post.id.in_(thread_ids), Post.post_type == PostType.QUESTION.value,
-               Post.deleted_at.is_(None)))
+               Post.deleted_at.is_(None), Post.hidden_at.is_(None)))
     return {row.id: ThreadSource(PostRow(row.id, row.body_html, row.username_key, row.score,
                                          row.created_at), row.title or "", row.accepted_answer_id)
             for row in rows}
@@ -73,7 +73,8 @@ def _question_rows(thread_ids: Collection[int]) -> dict[int, ThreadSource]:
 
 def load_threads(thread_ids: Collection[int]) -> dict[int, ThreadSource]:
     """The visible threads among ``thread_ids`` with their tags, visible answers and the text of
-    the resources those posts link (missing or deleted threads are absent from the result)."""
+    the resources those posts link (missing, deleted or hidden threads are absent from the result;
+    posts hidden by flags stay out of search until a moderator approves them)."""
     threads = _question_rows(thread_ids)
     if not threads:
         return threads
@@ -85,7 +86,8 @@ def load_threads(thread_ids: Collection[int]) -> dict[int, ThreadSource]:
             select(Post.id, Post.parent_id, Post.body_html, Post.score, Post.created_at,
                    User.username_key)
             .join(User, User.id == Post.author_id)
-            .where(Post.parent_id.in_(threads), Post.deleted_at.is_(None)).order_by(Post.id)):
+            .where(Post.parent_id.in_(threads), Post.deleted_at.is_(None), Post.hidden_at.is_(None))
+            .order_by(Post.id)):
         threads[row.parent_id].answers.append(
             PostRow(row.id, row.body_html, row.username_key, row.score, row.created_at))
     for thread_id, texts in linked_resource_texts(threads).items():
@@ -99,7 +101,7 @@ def iter_thread_batches(batch_size: int = 500) -> Iterator[list[ThreadSource]]:
     while True:
         ids = list(db.session.scalars(
             select(Post.id).where(Post.post_type == PostType.QUESTION.value, Post.id > after,
-                                  Post.deleted_at.is_(None))
+                                  Post.deleted_at.is_(None), Post.hidden_at.is_(None))
             .order_by(Post.id).limit(batch_size)))
         if not ids:
             return

@@ -5,9 +5,10 @@ objects' documents from the current rows (or deletes them when the object is gon
 
 - threads: every event on a ``thread:<id>`` channel (and ``thread_created`` on ``threads``) means
   "this thread changed" (its document and its answers' documents);
-- rooms: ``room_message`` and ``message_deleted`` (subject ``message:<id>``) mean "this message
-  changed"; ``room_updated`` (title, topic, archiving: ROOM_WIDE_EVENTS) re-indexes every message
-  of the room, so whatever a room-level change affects (who may see its messages) is rewritten.
+- rooms: ``room_message``, ``message_updated`` (hidden by flags, or shown again) and
+  ``message_deleted`` (subject ``message:<id>``) mean "this message changed"; ``room_updated``
+  (title, topic, archiving: ROOM_WIDE_EVENTS) re-indexes every message of the room, so whatever a
+  room-level change affects (who may see its messages) is rewritten.
   Membership changes need nothing: private rooms are filtered by membership when searching.
 - resources: every event with subject ``resource:<id>`` (``resource_created`` on ``resources``;
   ``resource_updated``, ``resource_deleted`` and ``resource_rated`` on ``resource:<id>``) means
@@ -51,7 +52,7 @@ BATCH_EVENTS = 1000
 WRITER_TIMEOUT = 10.0  # seconds to wait for Whoosh's write lock before giving up (and retrying)
 POLL_SECONDS = 0.5
 EventRow = tuple[int, str, str, str]  # (id, channel, type, subject)
-MESSAGE_EVENTS = frozenset({"room_message", "message_deleted"})
+MESSAGE_EVENTS = frozenset({"room_message", "message_updated", "message_deleted"})
 ROOM_WIDE_EVENTS = frozenset({"room_updated"})  # a room's title, topic, archiving or privacy
 RESOURCE_TEXT_EVENTS = frozenset({"resource_created", "resource_updated", "resource_deleted"})
 

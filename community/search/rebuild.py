@@ -47,11 +47,13 @@ def search_root() -> Path:
 def count_indexable_posts() -> int:
     """Visible questions plus the visible answers of visible questions (the progress total)."""
     questions = db.session.scalar(select(func.count(Post.id)).where(
-        Post.post_type == PostType.QUESTION.value, Post.deleted_at.is_(None))) or 0
+        Post.post_type == PostType.QUESTION.value, Post.deleted_at.is_(None),
+        Post.hidden_at.is_(None))) or 0
     thread = aliased(Post)
     answers = db.session.scalar(
         select(func.count(Post.id)).join(thread, thread.id == Post.parent_id)
-        .where(Post.deleted_at.is_(None), thread.deleted_at.is_(None))) or 0
+        .where(Post.deleted_at.is_(None), thread.deleted_at.is_(None), Post.hidden_at.is_(None),
+               thread.hidden_at.is_(None))) or 0
     return questions + answers
 
 

@@ -53,7 +53,7 @@ class ResourceRow:
     rating_sum: int
     rating_count: int
     created_at: datetime
-    deleted: bool
+    deleted: bool  # deleted, or hidden by flags pending review: either way, not searchable
     page: PageText
     tags: list[str] = field(default_factory=list)
 
@@ -73,7 +73,8 @@ class ResourceRow:
 def _resource_rows() -> Select:
     return (select(Resource.id, Resource.url, Resource.title, Resource.description, Resource.kind,
                    User.username_key, Resource.rating_sum, Resource.rating_count, Resource.created_at,
-                   Resource.deleted_at, Resource.preview_fetched_at, Resource.preview_title,
+                   Resource.deleted_at, Resource.hidden_at, Resource.preview_fetched_at,
+                   Resource.preview_title,
                    Resource.preview_description, Resource.preview_text)
             .join(User, User.id == Resource.shared_by_id))
 
@@ -86,8 +87,8 @@ def _page(row: Any) -> PageText:
 
 def _row(row: Any) -> ResourceRow:
     return ResourceRow(row.id, row.url, row.title, row.description or "", row.kind, row.username_key,
-                       row.rating_sum, row.rating_count, row.created_at, row.deleted_at is not None,
-                       _page(row))
+                       row.rating_sum, row.rating_count, row.created_at,
+                       row.deleted_at is not None or row.hidden_at is not None, _page(row))
 
 
 def _with_tags(resources: dict[int, ResourceRow]) -> dict[int, ResourceRow]:
@@ -112,7 +113,8 @@ def iter_resource_batches(batch_size: int = 500) -> Iterator[list[ResourceRow]]:
     after = 0
     while True:
         rows = db.session.execute(_resource_rows()
-                                  .where(Resource.id > after, Resource.deleted_at.is_(None))
+                                  .where(Resource.id > after, Resource.deleted_at.is_(None),
+                                         Resource.hidden_at.is_(None))
                                   .order_by(Resource.id).limit(batch_size))
         batch = _with_tags({row.id: _row(row) for row in rows})
         if not batch:
@@ -122,7 +124,8 @@ def iter_resource_batches(batch_size: int = 500) -> Iterator[list[ResourceRow]]:
 
 
 def count_indexable_resources() -> int:
-    return db.session.scalar(select(func.count(Resource.id)).where(Resource.deleted_at.is_(None))) or 0
+    return db.session.scalar(select(func.count(Resource.id)).where(Resource.deleted_at.is_(None),
+                                                                   Resource.hidden_at.is_(None))) or 0
 
 
 def threads_linking(resource_ids: Collection[int]) -> list[int]:
@@ -149,7 +152,8 @@ def linked_resource_texts(thread_ids: Collection[int]) -> dict[int, list[str]]:
     pairs = db.session.execute(
         select(ResourceLink.thread_id, ResourceLink.resource_id).distinct()
         .join(Post, Post.id == ResourceLink.post_id)
-        .where(ResourceLink.thread_id.in_(list(thread_ids)), Post.deleted_at.is_(None))
+        .where(ResourceLink.thread_id.in_(list(thread_ids)), Post.deleted_at.is_(None),
+               Post.hidden_at.is_(None))
         .order_by(ResourceLink.thread_id, ResourceLink.resource_id)).all()
     resources = load_resources({resource_id for _thread, resource_id in pairs})
     texts: dict[int, list[str]] = {}

@@ -31,18 +31,18 @@ class MessageRow:
     body_html: str
     author: str  # lower-cased username
     created_at: datetime
-    deleted: bool
+    deleted: bool  # deleted, or hidden by flags pending review: either way, not searchable
 
 
 def _message_rows() -> Select:
     return (select(Message.id, Room.slug, Room.private, Message.body_html, User.username_key,
-                   Message.created_at, Message.deleted_at)
+                   Message.created_at, Message.deleted_at, Message.hidden_at)
             .join(Room, Room.id == Message.room_id).join(User, User.id == Message.author_id))
 
 
 def _row(row: Any) -> MessageRow:
     return MessageRow(row.id, row.slug, row.private, row.body_html, row.username_key,
-                      row.created_at, row.deleted_at is not None)
+                      row.created_at, row.deleted_at is not None or row.hidden_at is not None)
 
 
 def load_messages(message_ids: Collection[int]) -> dict[int, MessageRow]:
@@ -59,7 +59,8 @@ def iter_message_batches(batch_size: int = 500, *,
     a time (keyset paging, one short read each)."""
     after = 0
     while True:
-        stmt = _message_rows().where(Message.id > after, Message.deleted_at.is_(None))
+        stmt = _message_rows().where(Message.id > after, Message.deleted_at.is_(None),
+                                     Message.hidden_at.is_(None))
         if room_slug is not None:
             stmt = stmt.where(Room.slug == room_slug)
         batch = [_row(row) for row in db.session.execute(stmt.order_by(Message.id).limit(batch_size))]
@@ -70,7 +71,8 @@ def iter_message_batches(batch_size: int = 500, *,
 
 
 def count_indexable_messages() -> int:
-    return db.session.scalar(select(func.count(Message.id)).where(Message.deleted_at.is_(None))) or 0
+    return db.session.scalar(select(func.count(Message.id)).where(Message.deleted_at.is_(None),
+                                                                  Message.hidden_at.is_(None))) or 0
 
 
 def message_document(message: MessageRow) -> dict[str, Any]:

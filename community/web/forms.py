@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from flask import render_template, request
 from flask.typing import ResponseReturnValue
 
-from ..errors import DomainError, ValidationFailed
+from ..errors import DomainError, RateLimited, ValidationFailed
 
 _TAG_SEPARATORS = re.compile(r"[\s,]+")
 
@@ -57,9 +57,15 @@ def render_form(template: str, status: int = 200, *, values: Mapping[str, object
 
 
 def form_refused(template: str, exc: DomainError, **context: object) -> ResponseReturnValue:
-    """Re-render a form after the action refused it: its status, message and per-field reasons."""
-    return render_form(template, exc.status, errors=getattr(exc, "fields", None) or {},
-                       message=exc.message, **context)
+    """Re-render a form after the action refused it: its status, message and per-field reasons
+    (and, for a rate limit, the Retry-After header), keeping what the user typed."""
+    page, status = render_form(template, exc.status, errors=getattr(exc, "fields", None) or {},
+                               message=exc.message, **context)
+    return page, status, retry_after_header(exc)
+
+
+def retry_after_header(exc: DomainError) -> dict[str, str]:
+    return {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else {}
 
 
 def refusal_page(exc: DomainError, back_url: str) -> ResponseReturnValue:

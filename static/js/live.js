@@ -4,7 +4,9 @@
 // channel is joined again with the last event id seen, so nothing is missed and nothing repeats.
 // Every page works without this script.
 import { enhanceAcceptForm, markAnswer } from "./accept.js";
+import { accountUpdated, applyInitialState } from "./account.js";
 import { Channel, TypingIndicator, announceTyping, liveConnection } from "./socket.js";
+import { renderThreadState } from "./thread_state.js";
 import { showToast } from "./toast.js";
 import { refresh as refreshTimes } from "./time.js";
 import { enhanceVoteForms } from "./votes.js";
@@ -46,6 +48,7 @@ function fillAnswer(article, answer) {
   if (answer.author.id === viewerId) {
     for (const button of article.querySelectorAll(".vote-button")) button.disabled = true;
     article.querySelector("[data-kudos]")?.remove();  // no kudos to yourself
+    article.querySelector("[data-flag]")?.remove();  // nor flags on your own answer
   }
   refreshTimes(article);
 }
@@ -144,6 +147,10 @@ function threadHandlers(threadElement, typing) {
       const article = findAnswer(data.id);
       if (!article) return;
       article.querySelector(".post-body").innerHTML = data.body_html;  // sanitized by the server
+      // Hidden by flags: the payload carries the placeholder text instead of the body; shown again:
+      // the body is back, and the "hidden" notice goes.
+      article.classList.toggle("is-hidden", Boolean(data.hidden));
+      if (!data.hidden) article.querySelector("[data-hidden-notice]")?.remove();
       article.classList.add("is-new");
       setTimeout(() => article.classList.remove("is-new"), 4000);
     },
@@ -153,7 +160,17 @@ function threadHandlers(threadElement, typing) {
       if (data.deleted && notice) {
         notice.hidden = false;
         notice.textContent = "This question was deleted.";
+      } else if (data.hidden && notice) {
+        notice.hidden = false;
+        notice.textContent = "This question was hidden after community flags, pending moderator review.";
       }
+      renderThreadState(threadElement, data);  // locked, closed, merged into another
+    },
+    answer_moved({ data }) {  // merged into another question: the answer lives there now
+      const article = findAnswer(data.post_id);
+      if (!article) return;
+      article.remove();
+      setAnswerCount(threadElement, -1);
     },
     live_help_started({ data }) {
       if (!notice || threadElement.querySelector("[data-live-help]")) return;
@@ -210,6 +227,9 @@ const NOTIFICATION_TEXT = {
   help_request_claimed: "is helping with",
   room_invite: "invited you to the live help room",
   resource_reviewed: "reviewed your resource",
+  account_suspended: "suspended your account:",
+  suspension_lifted: "lifted your suspension.",
+  role_changed: "changed your role:",
 };
 
 function userHandlers() {
@@ -224,6 +244,7 @@ function userHandlers() {
     notifications_read({ data }) {
       setUnread(data.unread_count);
     },
+    account_updated: accountUpdated,
     badge_awarded({ data }) {
       const tier = data.badge.tier.charAt(0).toUpperCase() + data.badge.tier.slice(1);
       showToast(`🎉 New badge: ${data.badge.name} (${tier})`, `badge toast-${data.badge.tier}`);
@@ -277,6 +298,7 @@ function setLiveStatus(text, live) {
 
 function start() {
   if (!viewerId) return;
+  applyInitialState();
   const live = liveConnection();
   const channels = subscriptions();
   live.onStatus((connected) => setLiveStatus(connected ? "Live" : "Reconnecting…", connected));

@@ -53,6 +53,7 @@ class MessageList {
     setTime(item.querySelector("time"), message.created_at);
     item.querySelector(".message-body").innerHTML = message.body_html;  // sanitized by the server
     if (!this.canModerate && message.author.id !== viewerId) item.querySelector("[data-remove-message]")?.remove();
+    if (message.author.id === viewerId) item.querySelector("[data-flag]")?.remove();  // not your own
     refreshTimes(item);
     this.enhance(item);
     return item;
@@ -75,6 +76,15 @@ class MessageList {
     this.list.prepend(...fresh);
     this.scroller.scrollTop = this.scroller.scrollHeight - before;  // keep the reader's place
     if (fresh.length) this.empty.hidden = true;
+  }
+
+  update(message) {
+    // Hidden by flags (the payload carries the placeholder instead of the body) or shown again.
+    const item = this.find(message.id);
+    if (!item) return;
+    item.querySelector(".message-body").innerHTML = message.body_html;  // sanitized by the server
+    item.classList.toggle("is-hidden", Boolean(message.hidden));
+    if (!message.hidden) item.querySelector("[data-hidden-notice]")?.remove();
   }
 
   remove(id) {
@@ -288,6 +298,7 @@ function roomHandlers(messages, queue, typing) {
       typing.update(data.author, false);
     },
     message_deleted({ data }) { messages.remove(data.id); },
+    message_updated({ data }) { messages.update(data); },
     help_request({ data }) { queue.upsert(data); },
     presence({ data }) { renderOnline(data.users); },
     typing({ data }) { if (data.user.id !== viewerId) typing.update(data.user, data.state); },

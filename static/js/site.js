@@ -1,5 +1,6 @@
 // Progressive enhancement for the server-rendered pages. Every page works without it.
 import { enhanceAcceptForms } from "./accept.js";
+import { enhanceFlagForms } from "./flags.js";
 import { enhanceMenus } from "./menu.js";
 import { enhanceNotificationLinks } from "./notifications.js";
 import { enhanceMarkdownPreviews } from "./preview.js";
@@ -15,3 +16,4 @@ enhanceAcceptForms(document);
 enhanceMarkdownPreviews(document);
 enhanceTagInputs(document);
 enhanceNotificationLinks(document);
+enhanceFlagForms(document);

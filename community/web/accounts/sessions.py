@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_user, logout_user
 
 from ...actions import logins
 from ...actions import users as user_actions
 from ...errors import Conflict, Forbidden, RateLimited, Unauthorized, ValidationFailed
+from ...settings import setting
 from ..forms import form_refused, form_text, render_form, safe_next_url
 from .blueprint import bp
 
@@ -33,7 +34,7 @@ def login() -> ResponseReturnValue:
 
 @bp.route("/register", methods=["GET", "POST"])
 def register() -> ResponseReturnValue:
-    if not current_app.config["OPEN_REGISTRATION"]:
+    if not setting("OPEN_REGISTRATION"):
         raise Forbidden("Registration is closed here; ask an administrator for an account.")
     if request.method == "GET":
         return render_form("accounts/register.html")

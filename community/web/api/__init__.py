@@ -34,6 +34,7 @@ def _require_json_object() -> None:
 def init_app(app: Flask) -> None:
     from . import (
         accounts,
+        flags,
         help_requests,
         notifications,
         posts,
@@ -48,5 +49,8 @@ def init_app(app: Flask) -> None:
                                    "extra_plugins": [ResponsesPlugin()]})
     app.before_request(_require_json_object)
     for module in (accounts, threads, posts, notifications, search, rooms, help_requests, recognition,
-                   resources):
+                   resources, flags):
         api.register_blueprint(module.bp)
+    from . import admin  # suspensions, roles, site settings, the audit log
+
+    api.register_blueprint(admin.bp)

@@ -14,8 +14,10 @@ from ...payloads import (
     page_payload,
     profile_payload,
     reputation_entry_payload,
+    suspension_payload,
     user_payload,
 )
+from ...permissions import can_see_suspension
 from ...queries.badges import user_awards
 from ...queries.kudos import count_kudos_received
 from ...queries.notifications import count_unread
@@ -71,7 +73,7 @@ def confirm_password_reset(data: dict):
 @login_required
 def me():
     return {**profile_payload(current_user), "email": current_user.email,
-            "unread_notifications": count_unread(current_user)}
+            **suspension_payload(current_user), "unread_notifications": count_unread(current_user)}
 
 
 @bp.patch("/me")
@@ -86,7 +88,8 @@ def update_me(data: dict):
 def user_profile(username: str):
     user = access_user(username)
     awards, _ = user_awards(user)
-    return {**profile_payload(user), **user_stats(user),
+    suspension = suspension_payload(user) if can_see_suspension(current_user, user) else {}
+    return {**profile_payload(user), **suspension, **user_stats(user),
             "badges": [award_payload(a, RULES_BY_SLUG[a.badge_slug]) for a in awards],
             "kudos_received": count_kudos_received(user)}
 

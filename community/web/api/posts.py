@@ -19,9 +19,10 @@ bp = ApiBlueprint("posts", __name__, url_prefix="/api/v1", description="Votes, e
 @bp.arguments(BodyPatch)
 def update_post(data: dict, post_id: int):
     post = answer_actions.edit_post_body(current_user, post_id, data["body"])
+    # Only its author or a moderator gets to edit a post hidden by flags: they may read it.
     if post.is_question:
-        return thread_payload(post)
-    return answer_payload(post, get_post(post.parent_id).accepted_answer_id)
+        return thread_payload(post, reveal_hidden=True)
+    return answer_payload(post, get_post(post.parent_id).accepted_answer_id, reveal_hidden=True)
 
 
 @bp.delete("/posts/<int:post_id>")

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from ...actions import resources as resource_actions
 from ...payloads import page_payload, rating_payload, rating_summary_payload, resource_payload, thread_payload
+from ...permissions import can_see_hidden
 from ...queries import resources as resource_queries
 from ...queries import threads as thread_queries
 from ...queries.paging import parse_page
@@ -38,8 +39,12 @@ def share(data: dict):
 @bp.arguments(UrlCheckArgs, location="query")
 def check(args: dict):
     found = resource_queries.check_url(args["url"])
-    return {"duplicate": found.existing is not None, "normalized_url": found.normalized_url,
-            "existing": resource_payload(found.existing) if found.existing else None}
+    existing = found.existing
+    # Hidden by flags: still a duplicate, but only its sharer and moderators may read it.
+    shown = existing is not None and (not existing.is_hidden
+                                      or can_see_hidden(current_user, existing.shared_by_id))
+    return {"duplicate": existing is not None, "normalized_url": found.normalized_url,
+            "existing": resource_payload(existing) if shown else None}
 
 
 @bp.get("/resources")

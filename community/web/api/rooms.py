@@ -18,6 +18,7 @@ from ...payloads import (
     thread_payload,
     user_payload,
 )
+from ...permissions import can_see_hidden
 from ...queries import rooms as room_queries
 from ...queries.events import events_after
 from ...queries.paging import parse_page
@@ -104,7 +105,8 @@ def update_room(data: dict, slug: str):
 def list_messages(args: dict, slug: str):
     room = room_queries.access_room(current_user, slug)
     messages, has_more = room_queries.list_messages(room, room_queries.check_message_window(**args))
-    return {"items": [message_payload(m, room) for m in messages], "has_more": has_more}
+    return {"items": [message_payload(m, room, reveal_hidden=can_see_hidden(current_user, m.author_id))
+                      for m in messages], "has_more": has_more}
 
 
 @bp.post("/rooms/<slug>/messages")

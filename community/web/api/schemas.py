@@ -5,11 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from marshmallow import EXCLUDE, INCLUDE, Schema, fields
+from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, fields
 
+from ...actions.flags import DECISIONS as FLAG_DECISIONS
+from ...actions.flags import REASONS as FLAG_REASONS
+from ...models import Role
+from ...queries.audit import TARGET_TYPES
+from ...queries.flags import STATUSES as FLAG_STATUSES
+from ...queries.flags import TARGET_TYPES as FLAG_TARGET_TYPES
 from ...queries.leaderboard import PERIODS
 from ...queries.resources import KINDS, RESOURCE_SORTS
 from ...queries.threads import THREAD_SORTS, THREAD_STATUSES
+from ...settings import EDITABLE, EditableSetting
 
 
 def one_of(values: Iterable[object]) -> dict:
@@ -92,6 +99,15 @@ class VoteIn(Input):
 
 class AcceptIn(Input):
     answer_id = fields.Integer(required=True, allow_none=True, strict=True)
+
+
+class ReasonIn(Input):
+    reason = fields.String(required=True, metadata={"description": "shown on the thread, 1-500 characters"})
+
+
+class MergeIn(Input):
+    into = fields.Integer(required=True, strict=True, metadata={"description": "the target thread's id"})
+    reason = fields.String(required=True, metadata={"description": "shown on the thread, 1-500 characters"})
 
 
 class EventsArgs(Input):
@@ -177,6 +193,81 @@ class UrlCheckArgs(Input):
 class RatingIn(Input):
     stars = fields.Integer(required=True, strict=True, metadata={"minimum": 1, "maximum": 5})
     review = fields.String(load_default=None, allow_none=True)
+
+
+# --- suspensions, roles, site settings and the audit log -------------------------------------------
+
+
+class RoleIn(Input):
+    role = fields.String(required=True, metadata=one_of(r.value for r in Role))
+
+
+class SuspensionIn(Input):
+    reason = fields.String(required=True, metadata={"description": "1-500 characters"})
+    days = fields.Float(load_default=None, allow_none=True,
+                        metadata={"description": "one of days, hours or until: 1 hour to 365 days"})
+    hours = fields.Float(load_default=None, allow_none=True)
+    until = fields.String(load_default=None, allow_none=True,
+                          metadata={"description": "ISO 8601 end time, e.g. 2026-12-01T09:00:00Z"})
+
+
+def _setting_field(spec: EditableSetting) -> fields.Field:
+    """A PATCH /admin/settings field: its JSON type, or null to reset it to the default."""
+    meta = {"description": f"{spec.description} null resets it to the configured default."}
+    if spec.type == "bool":
+        return fields.Boolean(allow_none=True, metadata=meta)
+    if spec.type == "int":
+        return fields.Integer(allow_none=True, strict=True,
+                              metadata={**meta, "minimum": spec.minimum, "maximum": spec.maximum})
+    return fields.String(allow_none=True, metadata=meta)
+
+
+class StrictInput(Schema):
+    class Meta:
+        unknown = RAISE  # an unknown name is a 422: a typo must not look saved
+
+
+SettingsPatch = StrictInput.from_dict({name: _setting_field(spec) for name, spec in EDITABLE.items()},
+                                      name="SettingsPatch")
+
+
+class AuditLogArgs(Input):
+    action = fields.String(metadata={"description": "user.suspend, or a noun: user"})
+    actor = fields.String(metadata={"description": "username"})
+    target_type = fields.String(metadata=one_of(TARGET_TYPES))
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class UserListArgs(Input):
+    q = fields.String()
+    role = fields.String(metadata=one_of(r.value for r in Role))
+    status = fields.String(metadata=one_of(("suspended",)))
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+# --- member flags -------------------------------------------------------------------------------
+
+
+class FlagIn(Input):
+    target_type = fields.String(required=True, metadata=one_of(FLAG_TARGET_TYPES))
+    target_id = fields.Integer(required=True, strict=True)
+    reason = fields.String(required=True, metadata=one_of(FLAG_REASONS))
+    note = fields.String(load_default=None, allow_none=True,
+                         metadata={"description": "at most 500 characters; required for reason other"})
+
+
+class FlagListArgs(Input):
+    status = fields.String(metadata=one_of(FLAG_STATUSES))
+    target_type = fields.String(metadata=one_of(FLAG_TARGET_TYPES))
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class FlagResolveIn(Input):
+    decision = fields.String(required=True, metadata=one_of(FLAG_DECISIONS))
+    note = fields.String(load_default=None, allow_none=True)
 
 
 # --- output: the error envelope of shared/API.md, as the OpenAPI document describes it ---------

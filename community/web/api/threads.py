@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask_login import current_user, login_required
 
 from ...actions import answers as answer_actions
+from ...actions import moderation as moderation_actions
 from ...actions import threads as thread_actions
 from ...payloads import answer_payload, page_payload, thread_payload
+from ...permissions import can_see_hidden
 from ...queries import threads as thread_queries
 from ...queries.events import events_after
 from ...queries.paging import parse_page
@@ -19,7 +21,9 @@ from .schemas import (
     AcceptIn,
     AnswerIn,
     EventsArgs,
+    MergeIn,
     PreviewIn,
+    ReasonIn,
     TagArgs,
     ThreadIn,
     ThreadListArgs,
@@ -33,8 +37,9 @@ def full_thread(thread) -> dict:
     """The thread with its visible answers and the caller's own votes."""
     answers = thread_queries.list_answers(current_user, thread)
     votes = thread_queries.my_votes(current_user, [thread.id, *(a.id for a in answers)])
-    body = thread_payload(thread)
-    body["answers"] = [{**answer_payload(a, thread.accepted_answer_id),
+    body = thread_payload(thread, reveal_hidden=True)  # access_thread let only its readers in
+    body["answers"] = [{**answer_payload(a, thread.accepted_answer_id,
+                                         reveal_hidden=can_see_hidden(current_user, a.author_id)),
                         "my_vote": votes.get(a.id, 0)} for a in answers]
     body["my_vote"] = votes.get(thread.id, 0)
     return body
@@ -90,6 +95,44 @@ def create_answer(data: dict, thread_id: int):
 @bp.arguments(AcceptIn)
 def accept(data: dict, thread_id: int):
     return full_thread(answer_actions.accept_answer(current_user, thread_id, data["answer_id"]))
+
+
+@bp.post("/threads/<int:thread_id>/lock")
+@login_required
+@bp.arguments(ReasonIn)
+def lock(data: dict, thread_id: int):
+    """Moderators: only moderators may answer, edit, vote or accept from now on."""
+    return full_thread(moderation_actions.lock_thread(current_user, thread_id, data["reason"]))
+
+
+@bp.post("/threads/<int:thread_id>/unlock")
+@login_required
+def unlock(thread_id: int):
+    return full_thread(moderation_actions.unlock_thread(current_user, thread_id))
+
+
+@bp.post("/threads/<int:thread_id>/close")
+@login_required
+@bp.arguments(ReasonIn)
+def close(data: dict, thread_id: int):
+    """Moderators: no new answers from now on (edits and votes go on)."""
+    return full_thread(moderation_actions.close_thread(current_user, thread_id, data["reason"]))
+
+
+@bp.post("/threads/<int:thread_id>/reopen")
+@login_required
+def reopen(thread_id: int):
+    return full_thread(moderation_actions.reopen_thread(current_user, thread_id))
+
+
+@bp.post("/threads/<int:thread_id>/merge")
+@login_required
+@bp.arguments(MergeIn)
+def merge(data: dict, thread_id: int):
+    """Moderators: move this question's answers into another and close it as its duplicate;
+    returns the target thread."""
+    target = moderation_actions.merge_thread(current_user, thread_id, data["into"], data["reason"])
+    return full_thread(target)
 
 
 @bp.get("/threads/<int:thread_id>/events")

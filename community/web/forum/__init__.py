@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import posts, questions, retag, tags
+from . import moderate, posts, questions, retag, tags
 from .blueprint import bp
 
-ROUTE_MODULES = (questions, posts, tags, retag)  # importing them attaches their routes to bp
+ROUTE_MODULES = (questions, posts, tags, retag, moderate)  # importing them attaches their routes to bp
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.jinja_env.globals.update(can_moderate_thread=moderate.can_moderate)

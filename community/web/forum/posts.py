@@ -9,10 +9,10 @@ from flask_login import current_user, login_required
 from ...actions import answers as answer_actions
 from ...actions import threads as thread_actions
 from ...actions import votes as vote_actions
-from ...errors import Forbidden, ValidationFailed
+from ...errors import Forbidden, RateLimited, ValidationFailed
 from ...permissions import can_edit_post
 from ...queries.threads import access_post, access_thread
-from ..forms import form_int, form_refused, form_text, refusal_page, render_form
+from ..forms import form_int, form_refused, form_text, refusal_page, render_form, retry_after_header
 from ..urls import post_href, thread_href
 from .blueprint import bp
 from .questions import render_thread
@@ -23,9 +23,11 @@ from .questions import render_thread
 def answer(thread_id: int) -> ResponseReturnValue:
     try:
         posted = answer_actions.post_answer(current_user, thread_id, form_text("body"))
-    except ValidationFailed as exc:
+    except (ValidationFailed, RateLimited) as exc:
         thread = access_thread(current_user, thread_id)
-        return render_thread(thread, exc.status, answer_values=request.form, answer_errors=exc.fields)
+        page, status = render_thread(thread, exc.status, answer_values=request.form,
+                                     answer_errors=getattr(exc, "fields", {}), answer_message=exc.message)
+        return page, status, retry_after_header(exc)
     flash("Your answer is posted.", "success")
     return redirect(post_href(posted))
 
@@ -64,7 +66,7 @@ def edit_post(post_id: int) -> ResponseReturnValue:
         return redirect(url_for("forum.edit_question", thread_id=post.id))
     thread = access_thread(current_user, post.parent_id)
     if not can_edit_post(current_user, post):
-        raise Forbidden(thread_actions.edit_refusal())
+        raise Forbidden(thread_actions.edit_refusal(current_user, post))
     if request.method == "GET":
         return render_form("forum/edit_answer.html", values={"body": post.body}, post=post, thread=thread)
     try:

@@ -11,7 +11,8 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from ...actions import threads as thread_actions
-from ...errors import Forbidden, ValidationFailed
+from ...actions.thread_views import count_thread_view
+from ...errors import Forbidden, RateLimited, ValidationFailed
 from ...models import Post
 from ...permissions import can_edit_post
 from ...queries import threads as thread_queries
@@ -53,13 +54,14 @@ def viewer_key() -> str:
 
 
 def render_thread(thread: Post, status: int = 200, *, answer_values: Mapping[str, str] | None = None,
-                  answer_errors: Mapping[str, str] | None = None) -> ResponseReturnValue:
+                  answer_errors: Mapping[str, str] | None = None,
+                  answer_message: str | None = None) -> ResponseReturnValue:
     answers = thread_queries.list_answers(current_user, thread)
     votes = thread_queries.my_votes(current_user, [thread.id, *(a.id for a in answers)])
     linked_resources, suggested_resources = thread_sidebar_resources(thread.id)
     page = render_template("forum/thread.html", thread=thread, answers=answers, my_votes=votes,
                            values=answer_values or {}, errors=answer_errors or {},
-                           form_message=None, answer_template=answer_stand_in(thread),
+                           form_message=answer_message, answer_template=answer_stand_in(thread),
                            last_event_id=last_event_id(channels.thread(thread.id)),
                            linked_resources=linked_resources, suggested_resources=suggested_resources)
     return page, status
@@ -68,7 +70,7 @@ def render_thread(thread: Post, status: int = 200, *, answer_values: Mapping[str
 def editable_thread(thread_id: int) -> Post:
     thread = thread_queries.access_thread(current_user, thread_id)
     if not can_edit_post(current_user, thread):
-        raise Forbidden(thread_actions.edit_refusal())
+        raise Forbidden(thread_actions.edit_refusal(current_user, thread))
     return thread
 
 
@@ -88,7 +90,7 @@ def ask() -> ResponseReturnValue:
                                          tags=split_tags(form_text("tags")))
     try:
         thread = thread_actions.ask_question(current_user, draft)
-    except ValidationFailed as exc:
+    except (ValidationFailed, RateLimited) as exc:
         return form_refused("forum/ask.html", exc)
     flash("Your question is posted.", "success")
     return redirect(thread_href(thread))
@@ -100,7 +102,7 @@ def thread(thread_id: int, slug: str | None = None) -> ResponseReturnValue:
     thread = thread_queries.access_thread(current_user, thread_id)
     if slug is not None and slug != thread_slug(thread):
         return redirect(thread_href(thread), 301)
-    thread_actions.record_thread_view(thread.id, viewer_key())
+    count_thread_view(thread.id, viewer_key())
     return render_thread(thread)
 
 

@@ -20,7 +20,7 @@ from .blueprint import bp
 def retag(thread_id: int) -> ResponseReturnValue:
     thread = thread_queries.access_thread(current_user, thread_id)
     if not can_retag(current_user, thread):
-        raise Forbidden(thread_actions.retag_refusal(current_user))
+        raise Forbidden(thread_actions.retag_refusal(current_user, thread))
     if request.method == "GET":
         return render_form("forum/retag.html", values={"tags": " ".join(thread.tag_names)}, thread=thread)
     changes = thread_actions.QuestionChanges(tags=split_tags(form_text("tags")))

@@ -1,4 +1,5 @@
-"""The reputation graph on profiles: an inline SVG drawn on the server (no chart library, no JS).
+"""Charts drawn on the server as inline SVG (no chart library, no JS): the reputation graph on
+profiles and the daily bar chart of the admin dashboard.
 
 Only numbers and dates computed here reach the template, which writes the <svg> itself.
 """
@@ -6,7 +7,7 @@ Only numbers and dates computed here reach the template, which writes the <svg> 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 WIDTH, HEIGHT = 640, 200
 LEFT, RIGHT, TOP, BOTTOM = 64, 12, 14, 30
@@ -61,3 +62,51 @@ def reputation_chart(history: list[tuple[datetime, int]], now: datetime) -> Char
     return Chart(WIDTH, HEIGHT, LEFT, WIDTH - RIGHT, line, area, points[-1],
                  [(y(v), f"{v:,}") for v in ticks],
                  [(LEFT, _label(first), "start"), (WIDTH - RIGHT, _label(last), "end")], summary)
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    title: str  # the value and its day, shown as a tooltip and read by screen readers
+
+
+@dataclass(frozen=True)
+class BarChart:
+    width: int
+    height: int
+    left: int
+    right: int
+    baseline: float
+    bars: list[Bar]
+    y_ticks: list[tuple[float, str]]
+    x_labels: list[tuple[float, str, str]]
+    summary: str
+
+
+def daily_bar_chart(days: list[tuple[date, int]], noun: str) -> BarChart:
+    """One bar per day (oldest first), on the same canvas and axes style as the reputation graph."""
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    high = max([value for _, value in days] + [1])
+    slot = plot_w / max(1, len(days))
+    base = TOP + plot_h
+    bars = []
+    for n, (day, value) in enumerate(days):
+        height = round(plot_h * value / high, 1)
+        bars.append(Bar(round(LEFT + n * slot + slot * 0.15, 1), round(base - height, 1),
+                        round(slot * 0.7, 1), height, f"{_day_label(day)}: {value:,} {noun}"))
+    ticks = sorted({0, high // 2, high}, reverse=True)
+    total = sum(value for _, value in days)
+    busiest = max(days, key=lambda item: item[1]) if days else None
+    summary = (f"{total:,} {noun} in the last {len(days)} days"
+               + (f", most on {_day_label(busiest[0])} ({busiest[1]:,})." if busiest and busiest[1] else "."))
+    labels = ([(LEFT, _day_label(days[0][0]), "start"), (WIDTH - RIGHT, _day_label(days[-1][0]), "end")]
+              if days else [])
+    return BarChart(WIDTH, HEIGHT, LEFT, WIDTH - RIGHT, base, bars,
+                    [(round(TOP + plot_h * (high - v) / high, 1), f"{v:,}") for v in ticks], labels, summary)
+
+
+def _day_label(day: date) -> str:
+    return f"{day:%d %b}".lstrip("0")

@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from ...actions import resources as resource_actions
-from ...errors import Conflict, ValidationFailed
+from ...errors import Conflict, RateLimited, ValidationFailed
 from ...queries import resources as resource_queries
 from ...queries.paging import parse_page
 from ..forms import form_int, form_refused, form_text, render_form, split_tags
@@ -59,7 +59,7 @@ def share() -> ResponseReturnValue:
             kind=form_text("kind") or None, tags=split_tags(form_text("tags")),
             duration_minutes=form_int("duration_minutes", optional=True))
         shared = resource_actions.share_resource(current_user, draft)
-    except ValidationFailed as exc:
+    except (ValidationFailed, RateLimited) as exc:
         return form_refused("resources/share.html", exc)
     except Conflict as exc:
         return render_form("resources/share.html", exc.status, message=exc.message, duplicate=exc.existing)
