@@ -150,3 +150,14 @@ def no_badges(monkeypatch: pytest.MonkeyPatch) -> None:
     from community.actions import badges
 
     monkeypatch.setattr(badges, "rules_for", lambda trigger: [])
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Issue 10 records how many authorization cells (an endpoint or socket event for one principal) the
+    matrix of tests/test_authorization_matrix.py checked; its tests report them as user_properties,
+    which also reach the controller under pytest-xdist."""
+    cells = sum(value for reports in terminalreporter.stats.values() for report in reports
+                if getattr(report, "when", None) == "call"
+                for name, value in getattr(report, "user_properties", ()) if name == "authz_cells")
+    if cells:
+        terminalreporter.write_sep("-", f"authorization matrix: {cells} cells checked")
