@@ -9,6 +9,7 @@ from flask import Flask
 
 from .config import CONFIG_BY_ENV, INSTANCE_DIR, ROOT, environment_overrides, resolve_secret_key
 from .logs import configure_logging
+from .web.routing import LazyBuilderRule
 
 
 def create_app(config: dict[str, Any] | type | None = None) -> Flask:
@@ -23,6 +24,7 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
         instance_path=str(INSTANCE_DIR),
         instance_relative_config=True,
     )
+    app.url_rule_class = LazyBuilderRule
     _load_config(app, config)
     app.json.sort_keys = False  # keep payload fields in the documented order
     from .web import operations
