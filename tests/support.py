@@ -30,6 +30,12 @@ def postgres_admin_url(url: str) -> str:
 
 
 def truncate_all(url: str) -> None:
+    """Empty every table and restart every id sequence between tests.
+
+    DELETE with foreign-key triggers off (session_replication_role = replica, which needs a
+    superuser, as the test server's postgres role is) takes a few milliseconds on these small
+    tables; TRUNCATE of the ~30 tables takes about 300 ms, once per PostgreSQL test.
+    """
     import psycopg
 
     plain = url.replace("postgresql+psycopg://", "postgresql://")
@@ -37,9 +43,16 @@ def truncate_all(url: str) -> None:
         tables = [row[0] for row in conn.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
             "AND tablename <> 'alembic_version'")]
-        if tables:
-            conn.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
-                         + " RESTART IDENTITY CASCADE")
+        if not tables:
+            return
+        try:
+            with conn.transaction():
+                conn.execute("SET LOCAL session_replication_role = replica")
+                conn.execute("; ".join(f'DELETE FROM "{table}"' for table in tables))
+                conn.execute("SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n "
+                             "ON n.oid = c.relnamespace WHERE c.relkind = 'S' AND n.nspname = 'public'")
+        except psycopg.errors.InsufficientPrivilege:  # not a superuser: the slow, sure way
+            conn.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
 
 
 class ApiClient:
