@@ -85,7 +85,18 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from . import web
     from .cli import bp as cli_bp
-    from .web import accounts, api, caching, errors, forum, notifications, recognition, security, templating
+    from .web import (
+        accounts,
+        api,
+        caching,
+        errors,
+        forum,
+        notifications,
+        recognition,
+        security,
+        templating,
+        thread_cache,
+    )
     from .web import admin as admin_pages
     from .web import moderation as moderation_pages
     from .web import resources as resource_pages
@@ -93,6 +104,7 @@ def _register_blueprints(app: Flask) -> None:
     from .web import search as search_pages
 
     web.init_app(app)
+    thread_cache.init_app(app)
     caching.init_app(app)  # before security: its hook then runs after the security headers
     security.init_app(app)
     templating.init_app(app)

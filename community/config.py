@@ -30,6 +30,11 @@ class Config:
     FETCH_MAX_BYTES = 1_000_000  # of a page read for its preview
     PREVIEW_FETCHER = "thread"  # "off": this process queues previews but leaves fetching to others
     RATELIMIT_ENABLED = True
+    # How long this process may reuse a thread's public JSON and anonymous page while the thread
+    # has no new event: edits, answers, votes, acceptance and moderation end it at once; what
+    # changes without a thread event (view counts, authors' reputation and names, the sidebar's
+    # resources) shows up within this many seconds. 0 turns the cache off.
+    THREAD_CACHE_SECONDS = 5
     ROOM_MESSAGE_LIMIT = "10 per 10 seconds"  # chat messages per user per room (`limits` syntax)
     # Failed logins (`limits` syntax) per login name and per client address; past one, that name or
     # address is locked out for LOGIN_LOCKOUT_SECONDS, doubling with each further lockout that day.
@@ -102,6 +107,7 @@ class TestConfig(Config):
     INDEXER = "off"
     PREVIEW_FETCHER = "off"  # tests fetch previews explicitly
     WTF_CSRF_ENABLED = True
+    THREAD_CACHE_SECONDS = 0  # tests of the cache turn it on; others see every change at once
 
 
 CONFIG_BY_ENV = {"production": Config, "development": DevelopmentConfig, "testing": TestConfig}

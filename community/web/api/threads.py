@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from flask import Response, current_app
 from flask_login import current_user, login_required
 
 from ...actions import answers as answer_actions
 from ...actions import moderation as moderation_actions
 from ...actions import threads as thread_actions
 from ...payloads import answer_payload, page_payload, thread_payload
-from ...permissions import can_see_hidden
+from ...permissions import can_see_deleted, can_see_hidden
 from ...queries import threads as thread_queries
 from ...queries.events import events_after
 from ...queries.paging import parse_page
@@ -16,6 +17,7 @@ from ...realtime import channels
 from ...realtime.events import envelope
 from ...text.markdown import render_markdown
 from ...text.validation import check_text
+from ..thread_cache import thread_cache, thread_cache_seconds
 from .blueprint import ApiBlueprint
 from .schemas import (
     AcceptIn,
@@ -45,6 +47,61 @@ def full_thread(thread) -> dict:
     return body
 
 
+class PublicThread:
+    """A thread's JSON as every non-moderator sees it, kept serialized for anonymous readers,
+    and who wrote its hidden answers (they see those in full, so they get a fresh build)."""
+
+    def __init__(self, body: dict, hidden_authors: frozenset[int]) -> None:
+        self.body = body
+        self.hidden_authors = hidden_authors
+        self.serialized = current_app.json.response(body).get_data()  # exactly what jsonify sends
+
+    def serialized_with_views(self, view_count: int) -> bytes:
+        """The stored bytes with the current view count (page views change it without an event).
+        The first match is the thread's own field: inside JSON strings a quote is escaped."""
+        built = f'"view_count":{self.body["view_count"]},'.encode()
+        return self.serialized.replace(built, f'"view_count":{view_count},'.encode(), 1)
+
+
+def _public_thread(thread) -> PublicThread:
+    answers = thread_queries.list_answers(None, thread)
+    body = thread_payload(thread, reveal_hidden=True)  # only a visible thread is ever stored
+    body["answers"] = [{**answer_payload(a, thread.accepted_answer_id), "my_vote": 0} for a in answers]
+    body["my_vote"] = 0
+    return PublicThread(body, frozenset(a.author_id for a in answers if a.is_hidden))
+
+
+def _with_my_votes(public: PublicThread, thread_id: int, view_count: int) -> dict:
+    answers = public.body["answers"]
+    votes = thread_queries.my_votes(current_user, [thread_id, *(a["id"] for a in answers)])
+    return {**public.body, "view_count": view_count,
+            "answers": [{**a, "my_vote": votes.get(a["id"], 0)} for a in answers],
+            "my_vote": votes.get(thread_id, 0)}
+
+
+def cached_thread(thread_id: int):
+    """full_thread, reusing the public payload while the thread's version stands (thread_cache)."""
+    ttl = thread_cache_seconds()
+    gate = thread_queries.get_thread_gate(thread_id) if ttl > 0 else None  # before the content
+    if gate is None or not gate.public or can_see_deleted(current_user):
+        # NotFound, or someone who sees more than the public (moderators, a hidden post's author)
+        return full_thread(thread_queries.access_thread(current_user, thread_id))
+    key = ("json", thread_id)
+    public = thread_cache().get(key, gate.version, ttl)
+    if public is None:
+        thread = thread_queries.access_thread(current_user, thread_id)
+        if thread.is_hidden or thread.is_deleted:  # changed since the gate was read
+            return full_thread(thread)
+        public = _public_thread(thread)
+        thread_cache().put(key, gate.version, public)
+    if not current_user.is_authenticated:
+        return Response(public.serialized_with_views(gate.view_count),  # no re-encoding
+                        mimetype=current_app.json.mimetype)
+    if current_user.id in public.hidden_authors:
+        return full_thread(thread_queries.access_thread(current_user, thread_id))
+    return _with_my_votes(public, thread_id, gate.view_count)
+
+
 @bp.post("/threads")
 @login_required
 @bp.arguments(ThreadIn)
@@ -64,7 +121,7 @@ def list_threads(args: dict):
 
 @bp.get("/threads/<int:thread_id>")
 def get_thread(thread_id: int):
-    return full_thread(thread_queries.access_thread(current_user, thread_id))
+    return cached_thread(thread_id)
 
 
 @bp.patch("/threads/<int:thread_id>")

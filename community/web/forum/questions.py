@@ -6,9 +6,10 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
 
 from ...actions import threads as thread_actions
 from ...actions.thread_views import count_thread_view
@@ -21,6 +22,9 @@ from ...queries.paging import Page, parse_page
 from ...queries.resources import thread_sidebar_resources
 from ...realtime import channels
 from ..forms import form_refused, form_text, refusal_page, render_form, split_tags
+from ..security import csp_nonce
+from ..templating import plural
+from ..thread_cache import thread_cache, thread_cache_seconds
 from ..urls import thread_href, thread_slug
 from .blueprint import bp
 from .live import answer_stand_in
@@ -96,14 +100,57 @@ def ask() -> ResponseReturnValue:
     return redirect(thread_href(thread))
 
 
+# Stand-ins for the per-response strings of a stored anonymous page: the two of caching.py, and
+# the view count, which page views change without a thread event.
+_NONCE_SLOT, _CSRF_SLOT = "\x00csp-nonce\x00", "\x00csrf-token\x00"
+_VIEWS_SLOT = "<span data-view-count>\x00views\x00</span>"
+
+
+def _views_html(count: int) -> str:
+    return f"<span data-view-count>{plural(count, 'time')}</span>"
+
+
+def _anonymous_page(thread_id: int) -> ResponseReturnValue | None:
+    """The stored anonymous page of this thread at its current version, with this response's
+    nonce and CSRF token put in; None when there is none to reuse (see thread_cache)."""
+    ttl = thread_cache_seconds()
+    if ttl <= 0 or current_user.is_authenticated or session.get("_flashes"):
+        return None
+    gate = thread_queries.get_thread_gate(thread_id)
+    if gate is None or not gate.public:
+        return None
+    g.thread_gate = gate  # the version the page rendered now will be stored under
+    stored = thread_cache().get(("page", request.host_url, request.full_path), gate.version, ttl)
+    if stored is None:
+        return None
+    if count_thread_view(thread_id, viewer_key()):  # counted now: show the count with this view
+        gate = thread_queries.get_thread_gate(thread_id) or gate
+    return (stored.replace(_VIEWS_SLOT, _views_html(gate.view_count), 1)
+            .replace(_NONCE_SLOT, csp_nonce()).replace(_CSRF_SLOT, generate_csrf()))
+
+
+def _store_anonymous_page(page: str, view_count: int) -> None:
+    gate = g.get("thread_gate")
+    nonce, token, views = g.get("csp_nonce"), g.get("csrf_token"), _views_html(view_count)
+    if gate is None or not nonce or not token or views not in page or session.get("_flashes"):
+        return
+    stored = page.replace(views, _VIEWS_SLOT, 1).replace(nonce, _NONCE_SLOT).replace(token, _CSRF_SLOT)
+    thread_cache().put(("page", request.host_url, request.full_path), gate.version, stored)
+
+
 @bp.get("/questions/<int:thread_id>")
 @bp.get("/questions/<int:thread_id>/<slug>")
 def thread(thread_id: int, slug: str | None = None) -> ResponseReturnValue:
+    if (stored := _anonymous_page(thread_id)) is not None:
+        return stored
     thread = thread_queries.access_thread(current_user, thread_id)
     if slug is not None and slug != thread_slug(thread):
         return redirect(thread_href(thread), 301)
     count_thread_view(thread.id, viewer_key())
-    return render_thread(thread)
+    page, status = render_thread(thread)
+    if not thread.is_hidden and not thread.is_deleted:
+        _store_anonymous_page(page, thread.view_count)
+    return page, status
 
 
 @bp.route("/questions/<int:thread_id>/edit", methods=["GET", "POST"])
