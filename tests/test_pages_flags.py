@@ -109,6 +109,8 @@ def test_a_hidden_answer_shows_a_placeholder_to_others_and_a_notice_to_its_reade
         html = section(client.get(f"/questions/{thread.id}"), f"answer-{answer.id}")
         assert NOTICE in html
         assert ("spam.example" in html) is full, viewer
+        # Others have nothing to vote on; its author and moderators still see the widget.
+        assert ("data-vote-form" in html or "Log in to vote" in html) is full, viewer
         if viewer:
             auth.logout()
 
