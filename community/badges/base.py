@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 
 class Tier(enum.StrEnum):
@@ -46,6 +47,9 @@ class Context:
 
     user_id: int
     post_id: int | None = None
+    # Results that several rules of one evaluation share (e.g. the user's answer days for both
+    # day-count badges), so the query runs once; not part of the context's identity.
+    shared: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

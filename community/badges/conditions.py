@@ -191,24 +191,39 @@ class KudosGiven:
         return [Earned()] if total >= self.recipients else []
 
 
+ANSWER_DAYS_FETCHED = 64  # first-of-day answers read at once; covers every day-count rule
+
+
+def _first_answers_of_days(user_id: int, count: int) -> list[Any]:
+    """The user's first live answer of each UTC day they answered, oldest day first (at most
+    ``count``). The database ranks the answers within each day and returns only those rows."""
+    day = utc_date(Post.created_at)
+    first_of_day = func.row_number().over(partition_by=day, order_by=(Post.created_at, Post.id))
+    ranked = (_live_posts(user_id, PostType.ANSWER)
+              .add_columns(day.label("day"), first_of_day.label("rank")).subquery())
+    return list(db.session.execute(select(ranked.c.id, ranked.c.parent_id).where(ranked.c.rank == 1)
+                                   .order_by(ranked.c.day).limit(count)))
+
+
 @dataclass(frozen=True)
 class AnswerDays:
     """Answered on at least ``days`` different UTC days; earned by the first answer of that day.
 
-    The database ranks the answers within each day, so an answer costs one aggregate query that
-    returns at most one row, however many answers the user has written.
+    Both day-count badges of one evaluation share one query (through ``ctx.shared``).
     """
 
     days: int
 
     def __call__(self, ctx: Context) -> list[Earned]:
-        day = utc_date(Post.created_at)
-        first_of_day = func.row_number().over(partition_by=day, order_by=(Post.created_at, Post.id))
-        ranked = (_live_posts(ctx.user_id, PostType.ANSWER)
-                  .add_columns(day.label("day"), first_of_day.label("rank")).subquery())
-        row = db.session.execute(select(ranked.c.id, ranked.c.parent_id).where(ranked.c.rank == 1)
-                                 .order_by(ranked.c.day).offset(self.days - 1).limit(1)).first()
-        return [Earned("", row.id, answer_url(row.parent_id, row.id))] if row else []
+        count = max(self.days, ANSWER_DAYS_FETCHED)
+        key = f"answer_days:{ctx.user_id}:{count}"
+        if key not in ctx.shared:
+            ctx.shared[key] = _first_answers_of_days(ctx.user_id, count)
+        firsts = ctx.shared[key]
+        if len(firsts) < self.days:
+            return []
+        row = firsts[self.days - 1]
+        return [Earned("", row.id, answer_url(row.parent_id, row.id))]
 
 
 def _thread_tag_ids(post_id: int) -> list[int]:
