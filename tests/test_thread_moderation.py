@@ -353,3 +353,24 @@ def test_a_moderator_uses_the_tools_without_javascript(app, client, alice, mod):
     reopened = submit(client, f"/questions/{source.id}/reopen", follow_redirects=True)
     assert "Merged into" not in text_of(reopened)
     assert len(audit_rows(app)) == 3  # lock, merge, reopen
+
+
+def test_question_lists_label_closed_duplicate_and_locked_questions(app, client, alice, mod):
+    moderator = ApiClient(app).as_user(mod)
+    closed = make_thread(app, alice, "Where do I find the expense policy?")
+    duplicate = make_thread(app, alice, "Where is the travel expense policy?")
+    locked = make_thread(app, alice, "Which laptop do we get for onboarding?")
+    open_one = make_thread(app, alice, "How do I book a meeting room?")
+    moderator.post(f"threads/{closed.id}/close", {"reason": "Answered in the handbook"})
+    moderator.post(f"threads/{duplicate.id}/merge", {"into": closed.id, "reason": "Same question"})
+    moderator.post(f"threads/{locked.id}/lock", {"reason": "Cooling off"})
+    source = source_of(client.get("/"))
+
+    def labels_of(thread) -> str:
+        row = source.split(f'href="/questions/{thread.id}/', 1)[1].split("</h3>", 1)[0]
+        return " ".join(part.split("</span>")[0] for part in row.split('class="label label-closed">')[1:])
+
+    assert labels_of(closed) == "closed"
+    assert labels_of(duplicate) == "duplicate"
+    assert labels_of(locked) == "locked"
+    assert labels_of(open_one) == ""
