@@ -371,6 +371,30 @@ def test_warn_hides_and_notifies_the_author(app, api, people, qa):
         ("flag.warn", "Answer to “How do I export the simulation results?”")]
 
 
+@pytest.mark.parametrize("decision", ["hide", "delete", "warn"])
+def test_reporters_hear_when_a_moderator_agrees_with_their_flag(app, api, people, qa, decision):
+    thread, answer = qa
+    flag_id = _flag_three(api, people, "post", answer.id)
+    api.as_user(people["mod"]).post(f"flags/{flag_id}/resolve", json={"decision": decision})
+    with app.app_context():
+        told = sorted(db.session.scalars(select(Notification.user_id)
+                                         .where(Notification.type == "flag_upheld")))
+        reporters = sorted(db.session.scalars(select(Flag.reporter_id)))
+    assert told == reporters and len(told) == 3
+    note = api.as_user(people["ann"]).get("notifications").json["items"][0]
+    assert (note["type"], note["actor"]["username"]) == ("flag_upheld", "mod")
+    assert note["url"] == f"/questions/{thread.id}"  # the thread, which they can still read
+    assert note["subject"] == "Answer to “How do I export the simulation results?”"
+
+
+def test_reporters_are_not_told_when_the_content_is_approved(app, api, people, qa):
+    _thread, answer = qa
+    flag_id = _flag_three(api, people, "post", answer.id)
+    api.as_user(people["mod"]).post(f"flags/{flag_id}/resolve", json={"decision": "approve"})
+    with app.app_context():
+        assert db.session.scalar(select(Notification).where(Notification.type == "flag_upheld")) is None
+
+
 def test_bad_decisions_are_422_and_unknown_flags_404(app, api, people, qa):
     _thread, answer = qa
     flag_id = flag(api, people["ann"], "post", answer.id).json["id"]

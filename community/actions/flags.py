@@ -147,6 +147,9 @@ def resolve_flags(actor: User, flag_id: object, decision: object, note: object =
             each.resolved_at, each.resolved_by_id = now, actor.id
         if target is not None:
             _carry_out(actor, target, decision, note)
+            if status == FlagStatus.UPHELD:  # tell the members who flagged it that it helped
+                notify([f.reporter_id for f in flags], "flag_upheld", actor, target.label,
+                       target.place_url)
         record_audit(actor, f"flag.{decision}", flag.target_type, flag.target_id, label=label,
                      reason=note, details={"flag_ids": [f.id for f in flags],
                                            "reasons": sorted({f.reason for f in flags}),

@@ -18,7 +18,7 @@ from ..errors import Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..models import Flag, FlagStatus, FlagTarget, Message, Post, Resource, Room, User
 from ..models.base import is_row_id
-from ..payloads import answer_url, message_url, resource_page_url, thread_url
+from ..payloads import answer_url, message_url, resource_page_url, room_url, thread_url
 from ..permissions import can_read_room, can_review_flags, can_see_hidden
 from .paging import Page
 from .resources import access_resource
@@ -115,6 +115,16 @@ class FlaggedTarget:
         if self.kind == FlagTarget.MESSAGE:
             return message_url(self.room.slug, self.row.id) if self.room is not None else ""
         return resource_page_url(self.row.id)
+
+    @property
+    def place_url(self) -> str:
+        """Where the target was, readable by anyone after it is hidden or deleted: the thread of
+        an answer, the room of a message, the question list or the library."""
+        if self.kind == FlagTarget.POST:
+            return "/" if self.is_question else thread_url(self.row.parent_id)
+        if self.kind == FlagTarget.MESSAGE:
+            return room_url(self.room.slug) if self.room is not None else "/rooms"
+        return "/resources"
 
 
 def check_target_type(value: object) -> str:
