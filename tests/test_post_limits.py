@@ -69,6 +69,7 @@ def assert_slowed_down(response, who: str, amount: int) -> int:
     error = assert_error(response, 429, "rate_limited")
     wait = int(response.headers["Retry-After"])
     assert 3500 <= wait <= 3600
+    assert error["retry_after"] == wait  # in the envelope too, as a socket ack carries it
     match = SLOW_DOWN.match(error["message"])
     assert match, error["message"]
     assert match.groups() == (who, str(amount), str(wait))

@@ -21,11 +21,14 @@ _CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_f
 
 
 def error_response(status: int, code: str, message: str, *, fields: dict | None = None,
-                   extra: dict | None = None, headers: dict | None = None) -> ResponseReturnValue:
+                   extra: dict | None = None, headers: dict | None = None,
+                   retry_after: int | None = None) -> ResponseReturnValue:
     if wants_json():
         error: dict = {"code": code, "message": message}
         if fields:
             error["fields"] = fields
+        if retry_after is not None:  # the same wait as the Retry-After header, as socket acks carry it
+            error["retry_after"] = retry_after
         body = {"error": error, **(extra or {})}
         return jsonify(body), status, headers or {}
     page = render_template("error.html", status=status, code=code, message=message,
@@ -36,9 +39,10 @@ def error_response(status: int, code: str, message: str, *, fields: dict | None 
 def _domain_error(exc: DomainError) -> ResponseReturnValue:
     body = exc.to_dict()
     extra = {"existing": exc.existing} if isinstance(exc, Conflict) and exc.existing else None
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+    retry_after = exc.retry_after if isinstance(exc, RateLimited) else None
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
     return error_response(exc.status, body["code"], body["message"], fields=body.get("fields"),
-                          extra=extra, headers=headers)
+                          extra=extra, headers=headers, retry_after=retry_after)
 
 
 def _csrf_error(exc: CSRFError) -> ResponseReturnValue:
