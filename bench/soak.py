@@ -7,7 +7,8 @@ both workers:
 
 - readers fetch the home page, thread pages, thread JSON and searches, with a short pause;
 - askers post questions, answerers post answers, voters upvote answers (each at a fixed pace);
-- socket clients sit joined to the threads channel and to thread channels, counting events.
+- socket clients sit joined to the threads channel and follow a third of the new threads each,
+  counting the answers that reach them.
 
 Reported: requests and errors by kind (5xx and connection errors are errors; nothing else is
 expected), p50/p99 latency by kind, the workers' and the indexer's memory over time (first, last,
@@ -74,7 +75,9 @@ class Load:
     answers: dict[int, tuple[int, str]] = field(default_factory=dict)  # id -> (thread id, word)
     votes: set[tuple[int, int]] = field(default_factory=set)  # (voter index, answer id)
     received: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))  # answer -> sockets
-    joined: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))  # thread -> sockets
+    # thread -> {socket: when its join was acknowledged}; an answer sent after that must arrive
+    joined: dict[int, dict[int, float]] = field(default_factory=lambda: defaultdict(dict))
+    answer_sent: dict[int, float] = field(default_factory=dict)  # answer id -> when it was sent
     memory: list[dict[str, float]] = field(default_factory=list)
 
 
@@ -206,12 +209,14 @@ async def answerer(client: Client, bases: list[str], token: str, load: Load, sto
         if load.questions:
             thread = random.choice(list(load.questions)[-20:])  # recent threads, as in real life
             word = f"soaka{uuid.uuid4().hex[:10]}"
+            sent = time.monotonic()
             status, body = await client.request(
                 "answer", "POST", f"{random.choice(bases)}/api/v1/threads/{thread}/answers",
                 headers={"Authorization": f"Bearer {token}"},
                 json={"body": f"Try {word}: {' '.join(random.sample(WORDS, 8))}."})
             if status == 201:
                 load.answers[body["id"]] = (thread, word)
+                load.answer_sent[body["id"]] = sent
         await asyncio.sleep(pace)
 
 
@@ -230,24 +235,38 @@ async def voter(client: Client, bases: list[str], index: int, token: str, load: 
         await asyncio.sleep(pace)
 
 
+FOLLOW_EVERY = 3  # socket n follows the new threads whose id is n modulo this (~1/3 of sockets each)
+
+
 async def sockets(bases: list[str], tokens: list[str], count: int, load: Load, threads: list[int]
                   ) -> list[socketio.AsyncClient]:
+    """Socket clients on both workers: each joins `threads` and one existing thread, then follows
+    a third of the questions asked during the run, as readers who open new questions do."""
     clients = []
     for number in range(count):
         client = socketio.AsyncClient(reconnection=True)
-        thread = threads[number % len(threads)]
+
+        async def join(channel: str, client: socketio.AsyncClient = client, number: int = number) -> None:
+            ack = await client.call("join", {"channel": channel}, timeout=30)
+            if not ack.get("ok"):
+                raise RuntimeError(f"join {channel} failed: {ack}")
+            if channel.startswith("thread:"):
+                load.joined[int(channel.split(":")[1])][number] = time.monotonic()
 
         async def on_answer(envelope: dict[str, Any], number: int = number) -> None:
             load.received[envelope["data"]["id"]].add(number)
 
+        def on_thread(envelope: dict[str, Any], number: int = number, join: Any = join) -> None:
+            if envelope["data"]["id"] % FOLLOW_EVERY == number % FOLLOW_EVERY:
+                # Not awaited here: the handler runs on the client's read loop, which the ack needs.
+                asyncio.get_running_loop().create_task(join(f"thread:{envelope['data']['id']}"))
+
         client.on("answer_created", on_answer)
+        client.on("thread_created", on_thread)
         await client.connect(bases[number % 2], auth={"token": tokens[number % len(tokens)]},
                              transports=["websocket"], wait_timeout=30)
-        for channel in ("threads", f"thread:{thread}"):
-            ack = await client.call("join", {"channel": channel}, timeout=30)
-            if not ack.get("ok"):
-                raise RuntimeError(f"join {channel} failed: {ack}")
-        load.joined[thread].add(number)
+        await join("threads")
+        await join(f"thread:{threads[number % len(threads)]}")
         clients.append(client)
     return clients
 
@@ -311,9 +330,12 @@ def account(database_url: str, base: str, load: Load) -> dict[str, Any]:
         answers = conn.execute("SELECT count(*) FROM posts WHERE post_type = 'answer' "
                                "AND deleted_at IS NULL").fetchone()[0]
         votes = conn.execute("SELECT count(*) FROM votes").fetchone()[0]
-    expected_deliveries = sum(len(load.joined[thread]) for thread, _ in load.answers.values())
-    delivered = sum(len(load.received[answer] & load.joined[thread])
-                    for answer, (thread, _) in load.answers.items())
+    # Every socket whose join of the thread was acknowledged before the answer was sent.
+    expected = {answer: {socket for socket, at in load.joined[thread].items()
+                         if at < load.answer_sent[answer]}
+                for answer, (thread, _) in load.answers.items()}
+    expected_deliveries = sum(len(sockets) for sockets in expected.values())
+    delivered = sum(len(load.received[answer] & sockets) for answer, sockets in expected.items())
     session = requests.Session()
     unfound_questions = [qid for qid, word in load.questions.items()
                          if qid not in {r["id"] for r in session.get(
@@ -397,7 +419,8 @@ def write_results_section(result: dict[str, Any], args: argparse.Namespace) -> N
         "-w 1`, one `community indexer`; load from asyncio clients on the same machine: "
         f"{args.readers} readers (0.2 s pause), {args.askers} askers (a question every "
         f"{args.ask_every} s each), {args.answerers} answerers (every {args.answer_every} s), "
-        f"{args.voters} voters (every {args.vote_every} s), {args.sockets} socket clients.", "",
+        f"{args.voters} voters (every {args.vote_every} s), {args.sockets} socket clients (each "
+        "following a third of the new questions).", "",
         f"- {result['requests']:,} requests in {result['elapsed_s']} s ({result['requests_per_s']}/s); "
         f"errors: {sum(result['errors'].values())}; "
         f"unexpected 4xx: {sum(result['unexpected_4xx'].values())}.",
