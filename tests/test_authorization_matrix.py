@@ -591,7 +591,7 @@ SOCKET_ROWS = [
               socket_cells("not_found", moderator="ok", admin="ok"), label="deleted resource"),
     SocketRow("leave", lambda w, sock: {"channel": joined(w, sock)}, socket_cells(outsider="ok")),
     SocketRow("typing", lambda w, sock: {"channel": joined(w, sock), "state": True},
-              socket_cells(outsider="validation_error")),
+              socket_cells(suspended="forbidden", outsider="validation_error")),
     SocketRow("message", lambda w, sock: {"room": w.private_room().slug, "body": "Anyone around?"},
               socket_cells(suspended="forbidden", outsider="not_found")),
 ]

@@ -9,8 +9,9 @@ from flask_login import current_user, login_user
 from flask_socketio import Namespace, join_room, leave_room
 
 from ..actions import messages as message_actions
-from ..errors import ValidationFailed
+from ..errors import Forbidden, ValidationFailed
 from ..payloads import message_payload, user_payload
+from ..permissions import suspension_message
 from ..queries.events import CATCH_UP_LIMIT, events_after
 from ..queries.users import get_user_by_token
 from ..realtime import channels
@@ -83,6 +84,8 @@ class LiveNamespace(Namespace):
         hub = hub_for(current_app)
         if not hub.in_channel(request.sid, channel):
             raise ValidationFailed({"channel": "join the channel before typing in it"})
+        if state and current_user.is_suspended:  # "… is writing" from someone who can't post
+            raise Forbidden(suspension_message(current_user.suspended_until, current_user.suspension_reason))
         hub.typing(request.sid, channel, state)
         return {"ok": True}
 
