@@ -13,7 +13,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -172,3 +173,20 @@ class Listener:
             self.arrived.wait(0.05)
             self.arrived.clear()
         return []
+
+
+def rate_limited_apps(storage: str, make_app: Callable[..., Any], **defaults: Any
+                      ) -> Iterator[Callable[..., Any]]:
+    """For a fixture parametrized on ``storage``: ``make_app`` with rate limits on (and
+    ``defaults``), counting in memory, or in a Redis key prefix of this test's own, shared by every
+    app it makes (as workers share it) and deleted afterwards."""
+    if storage == "memory":
+        yield lambda **overrides: make_app(RATELIMIT_ENABLED=True, **{**defaults, **overrides})
+        return
+    redis_url = shared_redis_url()
+    prefix = f"community-test-{uuid.uuid4().hex[:8]}:"
+    try:
+        yield lambda **overrides: make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=redis_url,
+                                           REDIS_PREFIX=prefix, **{**defaults, **overrides})
+    finally:
+        delete_keys(redis_url, prefix)

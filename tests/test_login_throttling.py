@@ -4,9 +4,7 @@ Counters in memory, and in Redis (shared by every worker) when COMMUNITY_TEST_RE
 
 from __future__ import annotations
 
-import os
 import re
-import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -14,37 +12,14 @@ from flask import Flask
 
 from tests.browsing import source_of, text_of
 from tests.factories import PASSWORD, make_user
+from tests.servers import rate_limited_apps
 from tests.support import ApiClient, AuthActions, assert_error
-
-REDIS_URL = os.environ.get("COMMUNITY_TEST_REDIS_URL", "")
-REQUIRE_SERVICES = os.environ.get("COMMUNITY_REQUIRE_SERVICES") == "1"
 
 
 @pytest.fixture(params=["memory", "redis"])
 def throttled(request: pytest.FixtureRequest, make_app: Callable[..., Flask]) -> Iterator[Callable]:
     """make_app with rate limits on, counting in memory or in a Redis key prefix of its own."""
-    if request.param == "memory":
-        yield lambda **overrides: make_app(RATELIMIT_ENABLED=True, **overrides)
-        return
-    import redis
-
-    if not REDIS_URL:
-        if REQUIRE_SERVICES:
-            pytest.fail("COMMUNITY_TEST_REDIS_URL is not set but services are required")
-        pytest.skip("Redis not configured (set COMMUNITY_TEST_REDIS_URL)")
-    connection = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        connection.ping()
-    except redis.RedisError as exc:
-        if REQUIRE_SERVICES:
-            pytest.fail(f"Redis is not reachable: {exc}")
-        pytest.skip(f"Redis is not reachable: {exc}")
-    prefix = f"community-test-{uuid.uuid4().hex[:8]}:"
-    yield lambda **overrides: make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=REDIS_URL,
-                                       REDIS_PREFIX=prefix, **overrides)
-    for key in connection.scan_iter(f"{prefix}*"):
-        connection.delete(key)
-    connection.close()
+    yield from rate_limited_apps(request.param, make_app)
 
 
 def token_attempt(api: ApiClient, login: str, password: str = "wrong password", **kwargs):

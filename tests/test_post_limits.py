@@ -4,9 +4,7 @@ and in Redis (shared by every worker) when COMMUNITY_TEST_REDIS_URL is set."""
 
 from __future__ import annotations
 
-import os
 import re
-import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -15,10 +13,9 @@ from flask import Flask
 from community.models import Role
 from tests.browsing import source_of, submit, text_of
 from tests.factories import make_thread, make_user
+from tests.servers import rate_limited_apps
 from tests.support import ApiClient, AuthActions, assert_error
 
-REDIS_URL = os.environ.get("COMMUNITY_TEST_REDIS_URL", "")
-REQUIRE_SERVICES = os.environ.get("COMMUNITY_REQUIRE_SERVICES") == "1"
 LIMITS = {"NEW_MEMBER_POST_LIMIT": "2 per hour", "MEMBER_POST_LIMIT": "4 per hour"}
 SLOW_DOWN = re.compile(r"^Slow down: (new members|members) may post (\d+) times an hour; "
                        r"try again in (\d+) s\.$")
@@ -28,28 +25,7 @@ SLOW_DOWN = re.compile(r"^Slow down: (new members|members) may post (\d+) times 
 def limited(request: pytest.FixtureRequest, make_app: Callable[..., Flask]) -> Iterator[Callable[..., Flask]]:
     """make_app with rate limits on and small posting limits, counting in memory or in a Redis
     key prefix of its own (each call with Redis shares the counters, like workers do)."""
-    if request.param == "memory":
-        yield lambda **overrides: make_app(RATELIMIT_ENABLED=True, **{**LIMITS, **overrides})
-        return
-    import redis
-
-    if not REDIS_URL:
-        if REQUIRE_SERVICES:
-            pytest.fail("COMMUNITY_TEST_REDIS_URL is not set but services are required")
-        pytest.skip("Redis not configured (set COMMUNITY_TEST_REDIS_URL)")
-    connection = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        connection.ping()
-    except redis.RedisError as exc:
-        if REQUIRE_SERVICES:
-            pytest.fail(f"Redis is not reachable: {exc}")
-        pytest.skip(f"Redis is not reachable: {exc}")
-    prefix = f"community-test-{uuid.uuid4().hex[:8]}:"
-    yield lambda **overrides: make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=REDIS_URL,
-                                       REDIS_PREFIX=prefix, **{**LIMITS, **overrides})
-    for key in connection.scan_iter(f"{prefix}*"):
-        connection.delete(key)
-    connection.close()
+    yield from rate_limited_apps(request.param, make_app, **LIMITS)
 
 
 def ask(client: ApiClient, n: int):
