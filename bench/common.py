@@ -21,6 +21,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "bench" / "results"
 COMMUNITY = Path(sys.executable).with_name("community")
+GUNICORN = COMMUNITY.with_name("gunicorn")
 
 
 def free_port() -> int:
@@ -66,14 +67,33 @@ def _serving(command: list[str], ready_path: str, log: Path, env: dict[str, str]
         process.wait(timeout=15)
 
 
+def server_env(**settings: str) -> dict[str, str]:
+    """The environment of a benchmarked server: production mode, a fresh secret key, rate limits
+    off (benchmarks measure the system, not the abuse limits, which have their own tests), and
+    each of ``settings`` as COMMUNITY_<NAME>."""
+    return {**os.environ, "COMMUNITY_ENV": "production", "COMMUNITY_SECRET_KEY": uuid.uuid4().hex,
+            "COMMUNITY_RATELIMIT_ENABLED": "0",
+            **{f"COMMUNITY_{name}": value for name, value in settings.items()}}
+
+
+def gunicorn_worker_pid(master: subprocess.Popen) -> int:
+    """gunicorn's master forks the worker that holds the app (and the memory)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        found = subprocess.run(["pgrep", "-P", str(master.pid)], capture_output=True,
+                               text=True).stdout.split()
+        if found:
+            return int(found[0])
+        time.sleep(0.2)
+    return master.pid
+
+
 @contextmanager
 def community_server(extra_env: dict[str, str] | None = None):
     """A migrated scratch SQLite database and `community run` on a free port."""
     workdir = Path(tempfile.mkdtemp(prefix="community-bench-"))
-    env = {**os.environ, "COMMUNITY_ENV": "production", "COMMUNITY_SECRET_KEY": uuid.uuid4().hex,
-           "COMMUNITY_DATABASE_URL": f"sqlite:///{workdir}/bench.db",
-           "COMMUNITY_SEARCH_DIR": str(workdir / "search"), "COMMUNITY_RATELIMIT_ENABLED": "0",
-           "COMMUNITY_INDEXER": "off", **(extra_env or {})}
+    env = {**server_env(DATABASE_URL=f"sqlite:///{workdir}/bench.db", SEARCH_DIR=str(workdir / "search"),
+                        INDEXER="off"), **(extra_env or {})}
     subprocess.run([str(COMMUNITY), "db", "upgrade"], env=env, check=True, capture_output=True)
     with _serving([str(COMMUNITY), "run", "--port"], "/api/v1/threads", workdir / "server.log",
                   env) as served:

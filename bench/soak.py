@@ -43,19 +43,21 @@ import socketio
 
 from .common import (
     COMMUNITY,
+    GUNICORN,
     RESULTS_DIR,
     ROOT,
     free_port,
+    gunicorn_worker_pid,
     machine,
     percentile,
     print_table,
     register_accounts,
     rss_mb,
+    server_env,
     wait_until_serving,
     write_result,
 )
 
-GUNICORN = COMMUNITY.with_name("gunicorn")
 RESULTS_MD = RESULTS_DIR.parent / "RESULTS.md"
 DEFAULT_DATABASE = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
@@ -111,13 +113,10 @@ def process(command: list[str], env: dict[str, str], log: Path):
 
 def start_cluster(stack: ExitStack, database_url: str, redis_url: str, workdir: Path
                   ) -> tuple[list[str], list[subprocess.Popen], subprocess.Popen]:
-    env = {**os.environ, "COMMUNITY_ENV": "production", "COMMUNITY_SECRET_KEY": uuid.uuid4().hex,
-           "COMMUNITY_DATABASE_URL": database_url, "COMMUNITY_REDIS_URL": redis_url,
-           "COMMUNITY_REDIS_PREFIX": f"soak-{uuid.uuid4().hex[:8]}:", "COMMUNITY_ASYNC_MODE": "gevent",
-           "COMMUNITY_INDEXER": "external", "COMMUNITY_SEARCH_DIR": str(workdir / "search"),
-           # The soak measures the system, not the abuse limits (askers post faster than a new
-           # member may); the limits have their own tests.
-           "COMMUNITY_RATELIMIT_ENABLED": "0", "PYTHONWARNINGS": "ignore"}
+    env = {**server_env(DATABASE_URL=database_url, REDIS_URL=redis_url,
+                        REDIS_PREFIX=f"soak-{uuid.uuid4().hex[:8]}:", ASYNC_MODE="gevent",
+                        INDEXER="external", SEARCH_DIR=str(workdir / "search")),
+           "PYTHONWARNINGS": "ignore"}
     subprocess.run([str(COMMUNITY), "db", "upgrade"], env=env, check=True, capture_output=True)
     indexer = stack.enter_context(process([str(COMMUNITY), "indexer"], env, workdir / "indexer.log"))
     bases, workers = [], []
@@ -130,18 +129,6 @@ def start_cluster(stack: ExitStack, database_url: str, redis_url: str, workdir: 
         bases.append(f"http://127.0.0.1:{port}")
         workers.append(worker)
     return bases, workers, indexer
-
-
-def gunicorn_worker_pid(master: subprocess.Popen) -> int:
-    """gunicorn's master forks the worker that holds the app (and the memory)."""
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        found = subprocess.run(["pgrep", "-P", str(master.pid)], capture_output=True,
-                               text=True).stdout.split()
-        if found:
-            return int(found[0])
-        time.sleep(0.2)
-    return master.pid
 
 
 class Client:

@@ -15,12 +15,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import re
 import subprocess
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -29,27 +27,28 @@ import socketio
 
 from .common import (
     COMMUNITY,
+    GUNICORN,
     RESULTS_DIR,
     ROOT,
     free_port,
+    gunicorn_worker_pid,
     machine,
     print_table,
     register_accounts,
     rss_mb,
+    server_env,
     wait_until_serving,
     write_result,
 )
 
-GUNICORN = COMMUNITY.with_name("gunicorn")
 RESULTS_MD = RESULTS_DIR.parent / "RESULTS.md"
 USERS = 100  # distinct people behind the sockets
 WAVE = 100  # connections opened at once
 
 
 def start_worker(workdir: Path, worker_connections: int) -> tuple[str, subprocess.Popen]:
-    env = {**os.environ, "COMMUNITY_ENV": "production", "COMMUNITY_SECRET_KEY": uuid.uuid4().hex,
-           "COMMUNITY_DATABASE_URL": f"sqlite:///{workdir}/sockets.db", "COMMUNITY_ASYNC_MODE": "gevent",
-           "COMMUNITY_INDEXER": "off", "COMMUNITY_RATELIMIT_ENABLED": "0", "PYTHONWARNINGS": "ignore"}
+    env = {**server_env(DATABASE_URL=f"sqlite:///{workdir}/sockets.db", ASYNC_MODE="gevent", INDEXER="off"),
+           "PYTHONWARNINGS": "ignore"}
     subprocess.run([str(COMMUNITY), "db", "upgrade"], env=env, check=True, capture_output=True)
     port, log = free_port(), workdir / "worker.log"
     with log.open("wb") as out:
@@ -60,11 +59,6 @@ def start_worker(workdir: Path, worker_connections: int) -> tuple[str, subproces
     base = f"http://127.0.0.1:{port}"
     wait_until_serving(f"{base}/livez", master, log, timeout=60)
     return base, master
-
-
-def worker_pid(master: subprocess.Popen) -> int:
-    found = subprocess.run(["pgrep", "-P", str(master.pid)], capture_output=True, text=True).stdout.split()
-    return int(found[0]) if found else master.pid
 
 
 async def connect_wave(base: str, tokens: list[str], first: int, count: int,
@@ -159,7 +153,7 @@ def main() -> None:
     base, master = start_worker(workdir, args.worker_connections)
     try:
         tokens = register_accounts(base, "idle", USERS)
-        result = asyncio.run(measure(base, worker_pid(master), tokens, steps))
+        result = asyncio.run(measure(base, gunicorn_worker_pid(master), tokens, steps))
     finally:
         master.terminate()
         master.wait(timeout=15)
