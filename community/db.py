@@ -68,6 +68,21 @@ def atomic() -> Iterator[Session]:
         session.info[_DEPTH] = depth
 
 
+def end_read_snapshot() -> None:
+    """Let the next read see every commit made so far.
+
+    On SQLite a transaction reads from the snapshot its first read took, so a read that must not
+    miss a write committed meanwhile (the catch-up after subscribing) starts a new transaction.
+    """
+    session = db.session()
+    if session.in_transaction() and not _holds_changes(session):
+        session.commit()
+
+
+def _holds_changes(session: Session) -> bool:
+    return bool(session.new or session.dirty or session.deleted)
+
+
 def _start_write_transaction(session: Session) -> None:
     """On SQLite, end any read snapshot and take the write lock up front (BEGIN IMMEDIATE).
 
@@ -77,7 +92,7 @@ def _start_write_transaction(session: Session) -> None:
     if session.get_bind().dialect.name != "sqlite":
         return
     if session.in_transaction():
-        if session.new or session.dirty or session.deleted:
+        if _holds_changes(session):
             return  # the caller already holds uncommitted work; keep it in this transaction
         session.commit()
     session.connection(execution_options={"sqlite_begin": "BEGIN IMMEDIATE"})

@@ -126,6 +126,33 @@ def test_join_with_after_returns_missed_events_in_order_without_duplicates(app, 
     assert ack["resync"] is False
 
 
+def test_an_event_committed_while_joining_is_caught_up_not_lost(app, people, monkeypatch):
+    """An answer committed after the join handler first read the database but before it subscribed
+    was published to nobody, so the catch-up read must see it (no stale SQLite read snapshot)."""
+    import threading
+
+    from community.sockets import live
+
+    asker, helper, bystander = people
+    thread = make_thread(app, asker)
+    posted = []
+    subscribe = live.join_room
+
+    def answer_then_subscribe(channel):
+        if channel != f"thread:{thread.id}":
+            return subscribe(channel)
+        worker = threading.Thread(target=lambda: posted.append(make_answer(app, helper, thread, "raced")))
+        worker.start()
+        worker.join()
+        return subscribe(channel)
+
+    monkeypatch.setattr(live, "join_room", answer_then_subscribe)
+    sock = connect(app, bystander)
+    ack = sock.emit("join", {"channel": f"thread:{thread.id}", "after": 0}, callback=True)
+    assert ack["ok"] is True
+    assert [e["data"]["id"] for e in ack["missed"] if e["type"] == "answer_created"] == [posted[0].id]
+
+
 def test_join_after_too_many_missed_events_asks_for_a_resync(app, people, monkeypatch):
     from community.sockets import live
 

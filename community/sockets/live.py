@@ -9,6 +9,7 @@ from flask_login import current_user, login_user
 from flask_socketio import Namespace, join_room, leave_room
 
 from ..actions import messages as message_actions
+from ..db import end_read_snapshot
 from ..errors import Forbidden, ValidationFailed
 from ..payloads import message_payload, user_payload
 from ..permissions import suspension_message
@@ -58,6 +59,7 @@ class LiveNamespace(Namespace):
         channel, after = _channel_of(data), _after_of(data)
         tracks_presence = check_can_join(current_user, channel)
         join_room(channel)  # subscribe first, then read the log: nothing falls in between
+        end_read_snapshot()  # ... as long as the read is not from a snapshot older than the join
         presence = (hub_for(current_app).joined(request.sid, channel)
                     if tracks_presence else [])
         missed, resync = [], False
