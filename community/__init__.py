@@ -74,12 +74,13 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     web_auth.init_app(app)
     create_socketio(app)
-    from . import search, sockets
+    from . import scheduler, search, sockets
     from .previews import worker as preview_worker
 
     sockets.init_app(app)
     search.init_app(app)
     preview_worker.init_app(app)
+    scheduler.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -10,6 +10,7 @@ from flask import Blueprint, Flask, current_app
 from flask.cli import FlaskGroup
 
 from .actions import users as user_actions
+from .cli_jobs import jobs_command
 from .cli_previews import previews_group
 from .cli_search import import_group, indexer_command, reindex_command
 from .errors import DomainError
@@ -34,6 +35,7 @@ main.add_command(reindex_command)
 main.add_command(indexer_command)
 main.add_command(import_group)
 main.add_command(previews_group)
+main.add_command(jobs_command)
 
 
 @main.command("run")
@@ -49,10 +51,12 @@ def run_command(host: str, port: int, debug: bool) -> None:
     # Flask's CLI sets this to stop app.run() inside commands; serving is this command's job.
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
     from .previews.worker import start_fetcher
+    from .scheduler import start_scheduler
     from .search import start_indexer
 
     start_indexer(app)  # COMMUNITY_INDEXER=thread: the single index writer runs in this process
     start_fetcher(app)  # COMMUNITY_FETCH_PREVIEWS=1: link previews are fetched in the background
+    start_scheduler(app)  # COMMUNITY_SCHEDULER=thread: reminders and closing times in this process
     click.echo(f" * Community on http://{host}:{port}/ (async mode: {socketio.async_mode})")
     socketio.run(app, host=host, port=port, debug=debug, use_reloader=False,
                  allow_unsafe_werkzeug=True, log_output=debug)

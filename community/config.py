@@ -29,6 +29,8 @@ class Config:
     FETCH_TIMEOUT_SECONDS = 5  # per preview, across redirects
     FETCH_MAX_BYTES = 1_000_000  # of a page read for its preview
     PREVIEW_FETCHER = "thread"  # "off": this process queues previews but leaves fetching to others
+    SCHEDULER = "thread"  # runs the scheduled jobs in this process; "off" leaves them to `community jobs`
+    JOBS_INTERVAL_SECONDS = 30
     RATELIMIT_ENABLED = True
     # How long this process may reuse a thread's public JSON and anonymous page while the thread
     # has no new event: edits, answers, votes, acceptance and moderation end it at once; what
@@ -106,6 +108,7 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = False
     INDEXER = "off"
     PREVIEW_FETCHER = "off"  # tests fetch previews explicitly
+    SCHEDULER = "off"  # tests run the jobs explicitly, at the time they choose
     WTF_CSRF_ENABLED = True
     THREAD_CACHE_SECONDS = 0  # tests of the cache turn it on; others see every change at once
 

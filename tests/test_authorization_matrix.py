@@ -560,6 +560,10 @@ ROWS = [
     Row("GET", "/admin/stats", nothing, moderator_only()),
     Row("GET", "/admin/settings", nothing, admin_only()),
     Row("PATCH", "/admin/settings", lambda w: Call(json={"KUDOS_DAILY_LIMIT": 6}), admin_only(200)),
+    # polls
+    # surveys
+    # live training sessions
+    # "was this helpful?" feedback
 ]
 
 
