@@ -30,9 +30,8 @@ from typing import Any
 
 import requests
 
-from .common import ROOT, free_port, machine, print_table, write_result
+from .common import GUNICORN, ROOT, free_port, machine, print_table, server_env, write_result
 
-GUNICORN = Path(sys.executable).with_name("gunicorn")
 PASSWORD = "bench-password"
 VIEWER = "benchviewer"
 SEARCH_WORDS = "simulation solver"
@@ -207,20 +206,14 @@ def run_wrk(url: str, args: argparse.Namespace, cookie: str | None = None) -> di
     return result
 
 
-def _server_env(database_url: str, workdir: Path) -> dict[str, str]:
-    return {**os.environ, "COMMUNITY_ENV": "production", "COMMUNITY_SECRET_KEY": uuid.uuid4().hex,
-            "COMMUNITY_DATABASE_URL": database_url, "COMMUNITY_SEARCH_DIR": str(workdir / "search_index"),
-            "COMMUNITY_RATELIMIT_ENABLED": "0", "COMMUNITY_INDEXER": "off",
-            "COMMUNITY_ASYNC_MODE": "gevent"}
-
-
 def measure_database(label: str, database_url: str, args: argparse.Namespace) -> list[dict[str, Any]]:
     """Hello and the product run side by side; hello is measured before the first page and after
     each page, and each page's ratio is to the mean of the hello runs just before and after it,
     so a change in the machine's load during the run moves both sides of the ratio."""
     workdir = Path(tempfile.mkdtemp(prefix=f"community-pages-{label}-"))
     seeded = seed(database_url, workdir)
-    rows, env = [], _server_env(database_url, workdir)
+    rows, env = [], server_env(DATABASE_URL=database_url, SEARCH_DIR=str(workdir / "search_index"),
+                                 INDEXER="off", ASYNC_MODE="gevent")
     with (gunicorn("bench.hello_app:app", workdir / "hello.log") as hello_base,
           gunicorn("wsgi:app", workdir / "server.log", env, ready_path="/livez") as base):
         cookie = login_cookie(base)
