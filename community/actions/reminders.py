@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy.dialects import postgresql, sqlite
-
-from ..extensions import db
+from ..db import insert_ignoring_conflicts
 from ..models import SentReminder
 from ..models.base import utcnow
 
@@ -15,9 +13,5 @@ def claim_reminder(kind: str, subject_id: int, user_id: int) -> bool:
     The insert skips a row that exists (ON CONFLICT DO NOTHING): a concurrent claimer waits on
     the unique index until the first one commits, then finds the row and gets False.
     """
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (insert(SentReminder)
-                 .values(kind=kind, subject_id=subject_id, user_id=user_id, sent_at=utcnow())
-                 .on_conflict_do_nothing(index_elements=["kind", "subject_id", "user_id"]))
-    return db.session.execute(statement).rowcount == 1
+    row = {"kind": kind, "subject_id": subject_id, "user_id": user_id, "sent_at": utcnow()}
+    return insert_ignoring_conflicts(SentReminder.__table__, [row]) == 1
