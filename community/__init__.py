@@ -99,10 +99,12 @@ def _register_blueprints(app: Flask) -> None:
         thread_cache,
     )
     from .web import admin as admin_pages
+    from .web import live_sessions as live_session_pages
     from .web import moderation as moderation_pages
     from .web import resources as resource_pages
     from .web import rooms as room_pages
     from .web import search as search_pages
+    from .web import surveys as survey_pages
 
     web.init_app(app)
     thread_cache.init_app(app)
@@ -118,6 +120,8 @@ def _register_blueprints(app: Flask) -> None:
     search_pages.init_app(app)
     room_pages.init_app(app)
     resource_pages.init_app(app)
+    live_session_pages.init_app(app)
+    survey_pages.init_app(app)
     moderation_pages.init_app(app)
     admin_pages.init_app(app)
     app.register_blueprint(cli_bp)

@@ -147,6 +147,8 @@ def seed_demo(progress: Callable[[str], None] = lambda _msg: None) -> bool:
     progress(f"{len(DEMO_KUDOS)} kudos (badges were earned along the way)")
     _seed_room(people)
     progress("a live help room with a conversation and an open help request")
+    _seed_live_session(people)
+    progress("an upcoming live training session with RSVPs")
     return True
 
 
@@ -171,3 +173,30 @@ def _seed_room(people: dict[str, User]) -> None:
     for author, body in DEMO_ROOM_MESSAGES:
         message_actions.post_message(people[author], room.slug, body)
     help_actions.raise_hand(people["tom"], room.slug, "I need help with the expenses tool login")
+
+
+def _seed_live_session(people: dict[str, User]) -> None:
+    """Next week's session (15:00 Berlin time), hosted by Sofia, with two RSVPs and a resource."""
+    from datetime import timedelta
+
+    from .actions import live_sessions as session_actions
+    from .models.base import utcnow
+
+    day = (utcnow() + timedelta(days=7)).date()
+    xlookup = [r.id for r in _demo_resources() if r.title == "XLOOKUP function"]
+    session = session_actions.schedule_session(people["sofia"], session_actions.SessionDraft(
+        title="Spreadsheet clinic: lookups and pivots", host="marcus", timezone="Europe/Berlin",
+        starts_at_local=f"{day.isoformat()}T15:00", duration_minutes=60, capacity=12, resources=xlookup,
+        description="Bring a sheet you're stuck on. Marcus walks through **XLOOKUP**, pivot tables "
+                    "and the pricing-sheet clean-up, then answers questions live."))
+    for username in ("priya", "tom"):
+        session_actions.rsvp(people[username], session.id)
+
+
+def _demo_resources() -> list:
+    from sqlalchemy import select
+
+    from .extensions import db
+    from .models import Resource
+
+    return list(db.session.scalars(select(Resource).where(Resource.deleted_at.is_(None))))

@@ -37,7 +37,12 @@ class Job:
 
 JOBS: list[Job] = [
     # polls
+    Job("polls.close_due", "community.actions.polls:close_due_polls"),
+    # surveys
+    Job("surveys.close_due", "community.actions.surveys:close_due_surveys"),
     # live training sessions
+    Job("live_session_reminders", "community.actions.live_sessions:send_due_reminders"),
+    Job("live_session_feedback", "community.actions.live_sessions:send_due_feedback"),
 ]
 
 

@@ -165,3 +165,64 @@ def rate_resource(app: Flask, rater: User, resource: Resource | int, stars: int,
     with app.app_context():
         resource_actions.rate_resource(rater, resource_id, stars, review)
         db.session.expunge_all()
+
+
+def schedule_live_session(app: Flask, scheduler: User, *, hours_ahead: float = 48, **fields: Any) -> Any:
+    """A live session starting ``hours_ahead`` from now (UTC), scheduled by a moderator."""
+    from datetime import timedelta
+
+    from community.actions import live_sessions as session_actions
+    from community.models.base import utcnow
+
+    n = next(_numbers)
+    start = (utcnow() + timedelta(hours=hours_ahead)).replace(microsecond=0)
+    with app.app_context():
+        session = session_actions.schedule_session(scheduler, session_actions.SessionDraft(
+            title=fields.pop("title", f"Live training {n}"),
+            starts_at=fields.pop("starts_at", start.isoformat()), **fields))
+        db.session.expunge_all()
+    return session
+
+
+def give_feedback(app: Flask, giver: User, target: Post | Resource, helpful: bool, comment: str = "") -> None:
+    """ "Was this helpful?" feedback on an answer or a resource, through the action."""
+    from community.actions import content_feedback as feedback_actions
+    from community.models import FeedbackTarget
+
+    kind = FeedbackTarget.RESOURCE if isinstance(target, Resource) else FeedbackTarget.ANSWER
+    with app.app_context():
+        feedback_actions.give_feedback(giver, kind, target.id, helpful, comment)
+        db.session.expunge_all()
+
+
+SURVEY_QUESTIONS = [
+    {"kind": "rating", "prompt": "How useful was onboarding?", "required": True},
+    {"kind": "single", "prompt": "Which office?", "options": ["North", "South"], "required": True},
+    {"kind": "multiple", "prompt": "Which tools do you use?", "options": ["Excel", "SAP", "Slack"],
+     "required": False},
+    {"kind": "text", "prompt": "Anything else?", "required": False},
+]
+
+
+def make_survey(app: Flask, author: User, *, open_: bool = True, **fields: Any) -> Any:
+    """A survey by a moderator (SURVEY_QUESTIONS unless ``questions`` is given), opened unless
+    ``open_`` is False."""
+    from community.actions import surveys as survey_actions
+
+    n = next(_numbers)
+    data = {"title": f"Pulse survey {n}", "questions": SURVEY_QUESTIONS, **fields}
+    with app.app_context():
+        survey = survey_actions.create_survey(author, data)
+        if open_:
+            survey = survey_actions.open_survey(author, survey.id)
+        survey_id = survey.id
+        db.session.expunge_all()
+    return survey_id
+
+
+def answer_survey(app: Flask, member: User, survey_id: int, answers: list[dict[str, Any]]) -> None:
+    from community.actions import surveys as survey_actions
+
+    with app.app_context():
+        survey_actions.submit_response(member, survey_id, answers)
+        db.session.expunge_all()

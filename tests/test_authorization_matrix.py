@@ -297,6 +297,53 @@ def upvote_locked(w: World) -> Call:
     return Call(post_id=answer.id, json={"value": 1})
 
 
+# "was this helpful?" feedback: the author's answer (or resource) with a comment from the bystander
+
+HELPFUL = {"helpful": False, "comment": "Needs an example."}
+
+
+def helpful_answer(w: World, state: str = "") -> Call:
+    from .factories import give_feedback
+
+    t = w.thread(w.bystander)
+    answer = w.answer(t)
+    give_feedback(w.app, w.bystander, answer, False, "Which version?")
+    if state == "deleted":
+        w.deleted(answer)
+    elif state == "hidden":
+        w.hidden("post", answer)
+    elif state == "locked":
+        w.moderated("lock", t, "Too heated")
+    return Call(post_id=answer.id, json=HELPFUL)
+
+
+def helpful_question(w: World) -> Call:
+    return Call(post_id=w.thread(w.bystander).id, json=HELPFUL)
+
+
+def helpful_resource(w: World, deleted: bool = False) -> Call:
+    from .factories import give_feedback
+
+    resource = w.resource()
+    give_feedback(w.app, w.bystander, resource, False, "Which version?")
+    if deleted:
+        from community.actions import resources
+
+        with w.app.app_context():
+            resources.delete_resource(w.moderator, resource.id)
+    return Call(resource_id=resource.id, json=HELPFUL)
+
+
+def feedback_comments_withheld(principal: str, call: Call, response) -> str | None:
+    """Comments reach the item's author and moderators only; nobody is ever named."""
+    shown = response.get_json()["comments"] is not None
+    if shown != (principal in (AUTHOR, MOD, ADMIN)):
+        return f"the comments are {'shown to' if shown else 'withheld from'} {principal}"
+    if "bystander" in response.get_data(as_text=True):
+        return "the summary names who gave feedback"
+    return None
+
+
 # moderation: flags, thread states, suspensions, roles, settings
 
 def flag_authors_answer(w: World) -> Call:
@@ -321,6 +368,97 @@ def authors_flag(w: World) -> Call:
     """A flag the author raised on the bystander's answer (its reporter may read it)."""
     return Call(flag_id=w.flag("post", w.answer(author=w.bystander).id, w.author).id,
                 json={"decision": "approve"})
+
+
+POLL_BODY = {"question": "Which step is hardest?", "options": ["Step 3", "Step 4"]}
+
+
+def poll_in(w: World, *, room: bool) -> tuple[int, list[int]]:
+    """(id, option ids) of a poll the author posted on their thread, or in their private room."""
+    from community.actions import polls as poll_actions
+
+    home = {"room": w.private_room().slug} if room else {"thread_id": w.thread().id}
+    with w.app.app_context():
+        poll = poll_actions.create_poll(w.author, poll_actions.PollDraft(**POLL_BODY, **home))
+        found = poll.id, [o.id for o in poll.options]
+        db.session.expunge_all()
+    return found
+
+
+def new_poll(room: bool):
+    def build(w: World) -> Call:
+        home = {"room": w.private_room().slug} if room else {"thread_id": w.thread().id}
+        return Call(json={**POLL_BODY, **home})
+
+    return build
+
+
+def poll_call(room: bool, *, voting: bool = False):
+    def build(w: World) -> Call:
+        poll_id, option_ids = poll_in(w, room=room)
+        return Call(poll_id=poll_id, json={"option_ids": option_ids[:1]} if voting else None)
+
+    return build
+
+
+def room_polls(w: World) -> Call:
+    room = w.private_room()
+    return Call(query={"room": room.slug})
+
+
+def new_live_session(w: World) -> Call:
+    from datetime import timedelta
+
+    from community.models.base import utcnow
+
+    start = (utcnow() + timedelta(days=3)).replace(microsecond=0).isoformat()
+    return Call(json={"title": "Matrix training session", "starts_at": start, "capacity": 20})
+
+
+def live_session(*, hours_ahead: float = 48, json: dict | None = None):
+    """A session hosted by the author, scheduled by the moderator (soon: joinable already)."""
+    def build(w: World) -> Call:
+        from .factories import schedule_live_session
+
+        session = schedule_live_session(w.app, w.moderator, hours_ahead=hours_ahead, host=w.author.username)
+        return Call(session_id=session.id, json=json)
+
+    return build
+
+
+SURVEY_BODY = {"title": "Onboarding pulse", "questions": [{"kind": "rating", "prompt": "How was it?"}]}
+
+
+def survey(*, opened: bool = True, json: dict | None = None, **fields):
+    """A survey the moderator built (opened, or a draft) for everyone, unless ``fields`` say."""
+    def build(w: World) -> Call:
+        from tests.factories import make_survey
+
+        return Call(survey_id=make_survey(w.app, w.moderator, open_=opened, **fields), json=json)
+
+    return build
+
+
+def finance_survey(w: World) -> Call:
+    """An open survey for the Finance department, which only the member belongs to."""
+    from tests.factories import make_survey, set_department
+
+    set_department(w.app, w.member, " finance")
+    return Call(survey_id=make_survey(w.app, w.moderator, audience="departments", departments=["Finance"]))
+
+
+def survey_answer(*, opened: bool = True):
+    def build(w: World) -> Call:
+        from tests.factories import make_survey
+
+        survey_id = make_survey(w.app, w.moderator, open_=opened, questions=SURVEY_BODY["questions"])
+        with w.app.app_context():
+            from community.models import Survey
+
+            question_id = db.session.get(Survey, survey_id).questions[0].id
+        return Call(survey_id=survey_id, json={"answers": [{"question_id": question_id, "rating": 4}]})
+
+    return build
 
 
 def thread_action(verb: str | None, json: dict | None = None):
@@ -561,9 +699,82 @@ ROWS = [
     Row("GET", "/admin/settings", nothing, admin_only()),
     Row("PATCH", "/admin/settings", lambda w: Call(json={"KUDOS_DAILY_LIMIT": 6}), admin_only(200)),
     # polls
-    # surveys
+    Row("POST", "/polls", new_poll(room=False), author_or_moderator(201)),
+    Row("POST", "/polls", new_poll(room=True), private_write(201), label="private room"),
+    Row("GET", "/polls", lambda w: Call(query={"thread_id": w.thread().id}), public_read()),
+    Row("GET", "/polls", room_polls, private_read(), label="private room"),
+    Row("GET", "/polls/<int:poll_id>", poll_call(room=False), public_read()),
+    Row("GET", "/polls/<int:poll_id>", poll_call(room=True), private_read(), label="private room"),
+    Row("PUT", "/polls/<int:poll_id>/vote", poll_call(room=False, voting=True), member_write(200)),
+    Row("PUT", "/polls/<int:poll_id>/vote", poll_call(room=True, voting=True), private_write(200),
+        label="private room"),
+    Row("DELETE", "/polls/<int:poll_id>/vote", poll_call(room=True), private_write(204)),
+    Row("POST", "/polls/<int:poll_id>/close", poll_call(room=False), author_or_moderator(200)),
+    Row("POST", "/polls/<int:poll_id>/close", poll_call(room=True), private_owner_or_moderator(200),
+        label="private room"),
+    Row("DELETE", "/polls/<int:poll_id>", poll_call(room=False), author_or_moderator(204)),
+    # surveys (built by the moderator; members of the audience answer; "author" is a plain member)
+    Row("POST", "/surveys", lambda w: Call(json=SURVEY_BODY), moderator_only(201)),
+    Row("GET", "/surveys", nothing, any_login()),
+    Row("GET", "/surveys/<int:survey_id>", survey(), any_login()),
+    Row("GET", "/surveys/<int:survey_id>", survey(opened=False),
+        any_login(member=404, author=404, suspended=404), label="draft"),
+    Row("GET", "/surveys/<int:survey_id>", finance_survey, any_login(author=404, suspended=404),
+        label="another department"),
+    Row("PATCH", "/surveys/<int:survey_id>", survey(opened=False, json={"title": "Renamed pulse"}),
+        moderator_only(200, member=404, author=404)),
+    Row("DELETE", "/surveys/<int:survey_id>", survey(opened=False),
+        moderator_only(204, member=404, author=404)),
+    Row("DELETE", "/surveys/<int:survey_id>", survey(), admin_only(204), label="opened"),
+    Row("POST", "/surveys/<int:survey_id>/open", survey(opened=False),
+        moderator_only(200, member=404, author=404)),
+    Row("POST", "/surveys/<int:survey_id>/close", survey(), moderator_only(200)),
+    Row("POST", "/surveys/<int:survey_id>/responses", survey_answer(), member_write(201)),
+    Row("POST", "/surveys/<int:survey_id>/responses", survey_answer(opened=False),
+        member_write(409, member=404, author=404), label="draft"),
+    Row("GET", "/surveys/<int:survey_id>/results", survey(), moderator_only()),
+    Row("GET", "/surveys/<int:survey_id>/results.csv", survey(), moderator_only()),
     # live training sessions
+    Row("POST", "/live-sessions", new_live_session, moderator_only(201)),
+    Row("GET", "/live-sessions", nothing, public_read()),
+    Row("GET", "/live-sessions/<int:session_id>", live_session(), public_read()),
+    Row("PATCH", "/live-sessions/<int:session_id>", live_session(json={"title": "Renamed by the matrix"}),
+        author_or_moderator(200)),
+    Row("POST", "/live-sessions/<int:session_id>/cancel", live_session(), author_or_moderator(200)),
+    Row("PUT", "/live-sessions/<int:session_id>/rsvp", live_session(), member_write(200)),
+    Row("DELETE", "/live-sessions/<int:session_id>/rsvp", live_session(), member_write(204)),
+    Row("POST", "/live-sessions/<int:session_id>/attend", live_session(hours_ahead=0.05), member_write(200)),
+    Row("GET", "/live-sessions/<int:session_id>/attendees", live_session(), author_or_moderator(200)),
     # "was this helpful?" feedback
+    # (every call needs a login; suspended members read but don't write; a question takes none: 404)
+    Row("GET", "/posts/<int:post_id>/feedback", helpful_answer, any_login(),
+        check=feedback_comments_withheld),
+    Row("GET", "/posts/<int:post_id>/feedback", helpful_question, any_login(404), label="question"),
+    Row("GET", "/posts/<int:post_id>/feedback", lambda w: helpful_answer(w, "deleted"),
+        deleted_read(anonymous=401), label="deleted"),
+    Row("GET", "/posts/<int:post_id>/feedback", lambda w: helpful_answer(w, "hidden"),
+        deleted_read(anonymous=401, author=200), label="hidden by flags"),
+    Row("PUT", "/posts/<int:post_id>/feedback", helpful_answer, member_write(200, author=403),
+        check=feedback_comments_withheld),
+    Row("PUT", "/posts/<int:post_id>/feedback", helpful_question, member_write(404, suspended=403),
+        label="question"),
+    Row("PUT", "/posts/<int:post_id>/feedback", lambda w: helpful_answer(w, "deleted"),
+        member_write(403, member=404, author=404), label="deleted"),
+    Row("PUT", "/posts/<int:post_id>/feedback", lambda w: helpful_answer(w, "hidden"),
+        member_write(200, member=404, author=403), label="hidden by flags"),
+    Row("PUT", "/posts/<int:post_id>/feedback", lambda w: helpful_answer(w, "locked"),
+        member_write(200, member=403, author=403), label="locked"),
+    Row("DELETE", "/posts/<int:post_id>/feedback", helpful_answer, member_write(204)),
+    Row("GET", "/resources/<int:resource_id>/feedback", helpful_resource, any_login(),
+        check=feedback_comments_withheld),
+    Row("GET", "/resources/<int:resource_id>/feedback", lambda w: helpful_resource(w, deleted=True),
+        deleted_read(anonymous=401), label="deleted"),
+    Row("PUT", "/resources/<int:resource_id>/feedback", helpful_resource, member_write(200, author=403),
+        check=feedback_comments_withheld),
+    Row("PUT", "/resources/<int:resource_id>/feedback", lambda w: helpful_resource(w, deleted=True),
+        member_write(403, member=404, author=404), label="deleted"),
+    Row("DELETE", "/resources/<int:resource_id>/feedback", helpful_resource, member_write(204)),
+    Row("GET", "/me/feedback", nothing, any_login()),
 ]
 
 

@@ -72,6 +72,39 @@ def test_the_thread_page_costs_the_same_with_5_or_20_answers(app, client, auth, 
     assert with_20 == with_5 <= CEILINGS["thread"]
 
 
+@pytest.mark.parametrize("viewer", ["giver", "author", "moderator"])
+def test_helpful_feedback_costs_the_same_with_5_or_20_answers(app, client, auth, viewer):
+    """"Was this helpful?": the giver's own choices and the author's (or a moderator's) aggregates
+    of every answer are read in a fixed number of statements, never one per answer."""
+    from community.models import Role
+    from tests.factories import give_feedback
+
+    author = make_user(app, "author", reputation=500)
+    giver = make_user(app, "giver")
+    make_user(app, "moderator", role=Role.MODERATOR)
+    thread = make_thread(app, make_user(app, "asker"), "Why does the mesh refinement diverge?")
+
+    def grow(count: int) -> None:
+        for _ in range(count):
+            answer = make_answer(app, author, thread, "Check the **mesh** first: `refine()`.")
+            give_feedback(app, giver, answer, False, "Which solver version?")
+            give_feedback(app, make_user(app), answer, True)
+
+    auth.login(viewer)
+    path = f"/questions/{thread.id}"
+    grow(5)
+    with_5 = steady_count(app, client, path)
+    grow(15)
+    with_20 = steady_count(app, client, path)
+    page = client.get(path).get_data(as_text=True)
+    if viewer == "giver":
+        assert page.count('data-helpful-mine="no"') == 20
+    else:
+        assert page.count("found this helpful") == 20 and page.count("Which solver version?") == 20
+    # A moderator's pages also count the open flags (the review queue link): one statement more.
+    assert with_20 == with_5 <= CEILINGS["thread"] + (1 if viewer == "moderator" else 0)
+
+
 def test_thread_json_costs_the_same_with_5_or_20_answers(app, client):
     thread = make_thread(app, make_user(app), "Why does the solver stop early?")
     path = f"/api/v1/threads/{thread.id}"

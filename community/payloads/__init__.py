@@ -16,7 +16,14 @@ from .common import (
     user_payload,
     user_url,
 )
+from .content_feedback import (
+    feedback_item_payload,
+    feedback_summary_payload,
+    feedback_totals_payload,
+)
+from .live_sessions import live_session_payload, live_session_url, rsvp_payload
 from .moderation import audit_entry_payload, flag_payload, flag_target_payload, suspension_payload
+from .polls import poll_payload
 from .recognition import (
     award_payload,
     badge_payload,
@@ -34,6 +41,7 @@ from .rooms import (
     room_payload,
     room_url,
 )
+from .surveys import survey_payload, survey_question_payload, survey_results_payload, survey_url
 from .threads import answer_payload, thread_payload
 
 __all__ = [
@@ -44,16 +52,22 @@ __all__ = [
     "audit_entry_payload",
     "award_payload",
     "badge_payload",
+    "feedback_item_payload",
+    "feedback_summary_payload",
+    "feedback_totals_payload",
     "flag_payload",
     "flag_target_payload",
     "help_request_payload",
     "help_request_url",
     "iso",
     "kudos_payload",
+    "live_session_payload",
+    "live_session_url",
     "message_payload",
     "message_url",
     "notification_payload",
     "page_payload",
+    "poll_payload",
     "profile_payload",
     "rating_payload",
     "rating_summary_payload",
@@ -63,6 +77,11 @@ __all__ = [
     "room_member_payload",
     "room_payload",
     "room_url",
+    "rsvp_payload",
+    "survey_payload",
+    "survey_question_payload",
+    "survey_results_payload",
+    "survey_url",
     "suspension_payload",
     "thread_payload",
     "thread_url",

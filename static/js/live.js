@@ -5,6 +5,7 @@
 // Every page works without this script.
 import { enhanceAcceptForm, markAnswer } from "./accept.js";
 import { accountUpdated, applyInitialState } from "./account.js";
+import { applyPollEvent } from "./polls.js";
 import { Channel, TypingIndicator, announceTyping, liveConnection } from "./socket.js";
 import { renderThreadState } from "./thread_state.js";
 import { showToast } from "./toast.js";
@@ -127,6 +128,12 @@ function renderPresence(list, users) {
   }));
 }
 
+// Where a poll that arrives live goes, and whether this viewer may vote in it (see polls.js).
+function pollTarget(threadElement) {
+  const list = threadElement.querySelector("[data-poll-list]");
+  return { list, canVote: Boolean(list?.dataset.canVote), viewerId };
+}
+
 function threadHandlers(threadElement, typing) {
   const list = threadElement.querySelector("[data-answer-list]");
   const banner = new NewAnswersBanner(threadElement);
@@ -172,6 +179,8 @@ function threadHandlers(threadElement, typing) {
       article.remove();
       setAnswerCount(threadElement, -1);
     },
+    poll_created: (envelope) => applyPollEvent(envelope, pollTarget(threadElement)),
+    poll_updated: (envelope) => applyPollEvent(envelope, pollTarget(threadElement)),
     live_help_started({ data }) {
       if (!notice || threadElement.querySelector("[data-live-help]")) return;
       const link = document.createElement("a");
@@ -230,6 +239,13 @@ const NOTIFICATION_TEXT = {
   account_suspended: "suspended your account:",
   suspension_lifted: "lifted your suspension.",
   role_changed: "changed your role:",
+  survey: "asks for your answers in the survey",
+  live_session_host: "asked you to host the live session",
+  live_session_rescheduled: "moved the live session",
+  live_session_cancelled: "cancelled the live session",
+  live_session_seat: "",
+  live_session_reminder: "Reminder:",
+  live_session_feedback: "Feedback wanted:",
 };
 
 function userHandlers() {
@@ -239,7 +255,8 @@ function userHandlers() {
       setUnread((Number(badge?.textContent) || 0) + 1);
       if (data.type === "badge_awarded") return;  // badge_awarded shows its own toast
       const who = data.actor ? `${data.actor.display_name} ` : "";
-      showToast(`${who}${NOTIFICATION_TEXT[data.type] || data.type.replaceAll("_", " ")} “${data.subject}”`, "info");
+      const text = NOTIFICATION_TEXT[data.type] ?? data.type.replaceAll("_", " ");
+      showToast(`${who}${text ? `${text} ` : ""}“${data.subject}”`, "info");
     },
     notifications_read({ data }) {
       setUnread(data.unread_count);

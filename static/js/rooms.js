@@ -2,6 +2,7 @@
 // history on demand. Messages are sent over the socket (`message`, acknowledged), or through the
 // JSON API while the socket is down. Every form on the page also works without this script.
 import { apiRequest } from "./api.js";
+import { applyPollEvent } from "./polls.js";
 import { Channel, TypingIndicator, announceTyping, liveConnection } from "./socket.js";
 import { showToast } from "./toast.js";
 import { refresh as refreshTimes } from "./time.js";
@@ -291,6 +292,12 @@ function closeRoom(text) {
   for (const form of page.querySelectorAll("form[data-chat-form], form[data-raise-hand]")) form.hidden = true;
 }
 
+// Where a poll that arrives live goes, and whether this viewer may vote in it (see polls.js).
+function pollTarget() {
+  const list = page.querySelector("[data-poll-list]");
+  return { list, canVote: Boolean(list?.dataset.canVote), viewerId };
+}
+
 function roomHandlers(messages, queue, typing) {
   return {
     room_message({ data }) {
@@ -300,6 +307,8 @@ function roomHandlers(messages, queue, typing) {
     message_deleted({ data }) { messages.remove(data.id); },
     message_updated({ data }) { messages.update(data); },
     help_request({ data }) { queue.upsert(data); },
+    poll_created: (envelope) => applyPollEvent(envelope, pollTarget()),
+    poll_updated: (envelope) => applyPollEvent(envelope, pollTarget()),
     presence({ data }) { renderOnline(data.users); },
     typing({ data }) { if (data.user.id !== viewerId) typing.update(data.user, data.state); },
     room_updated({ data }) {

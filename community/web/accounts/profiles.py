@@ -17,6 +17,7 @@ from ...errors import ValidationFailed
 from ...models import BadgeAward, Kudos, Post, PostType, ReputationEntry, Resource, User
 from ...permissions import can_view_post
 from ...queries.badges import user_awards
+from ...queries.content_feedback import author_totals, can_read_feedback_details, list_author_feedback
 from ...queries.kudos import list_kudos
 from ...queries.paging import Page, parse_page
 from ...queries.resources import ResourceFilter, list_resources
@@ -127,6 +128,7 @@ def _resources_tab(user: User, page: Page) -> tuple[list[Resource], int]:
 TABS: dict[str, Callable[[User, Page], tuple[list[Any], int]]] = {
     "questions": _questions_tab, "answers": _answers_tab, "reputation": _reputation_tab,
     "badges": _badges_tab, "kudos": _kudos_tab, "resources": _resources_tab,
+    "feedback": list_author_feedback,  # "was this helpful?": the author's and moderators' only
 }
 
 
@@ -134,14 +136,16 @@ TABS: dict[str, Callable[[User, Page], tuple[list[Any], int]]] = {
 def user_profile(username: str) -> ResponseReturnValue:
     user = access_user(username)
     tab = request.args.get("tab", "questions")
-    if tab not in TABS:
+    shows_feedback = can_read_feedback_details(current_user, user.id)
+    if tab not in TABS or (tab == "feedback" and not shows_feedback):
         tab = "questions"
     page = parse_page(request.args.get("page"))
     rows, total = TABS[tab](user, page)
     stats = user_stats(user)
     return render_template("accounts/user.html", profile=user, stats=stats, tab=tab,
                            rows=rows, total=total, page=page, reason_labels=REASON_LABELS,
-                           recognition=profile_recognition(user, current_user, stats))
+                           recognition=profile_recognition(user, current_user, stats),
+                           feedback_totals=author_totals(user) if shows_feedback else None)
 
 
 @bp.get("/users/<username>/avatar.svg")

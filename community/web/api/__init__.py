@@ -65,14 +65,18 @@ def _require_json_object() -> None:
 def init_app(app: Flask) -> None:
     from . import (
         accounts,
+        content_feedback,
         flags,
         help_requests,
+        live_sessions,
         notifications,
+        polls,
         posts,
         recognition,
         resources,
         rooms,
         search,
+        surveys,
         threads,
     )
 
@@ -81,7 +85,7 @@ def init_app(app: Flask) -> None:
                                    "extra_plugins": [ResponsesPlugin()]})
     app.before_request(_require_json_object)
     for module in (accounts, threads, posts, notifications, search, rooms, help_requests, recognition,
-                   resources, flags):
+                   resources, flags, live_sessions, polls, content_feedback, surveys):
         api.register_blueprint(module.bp)
     from . import admin  # suspensions, roles, site settings, the audit log
 

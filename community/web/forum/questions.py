@@ -17,9 +17,12 @@ from ...errors import Forbidden, RateLimited, ValidationFailed
 from ...models import Post
 from ...permissions import can_edit_post
 from ...queries import threads as thread_queries
+from ...queries.content_feedback import thread_page_feedback
 from ...queries.events import last_event_id
 from ...queries.paging import Page, parse_page
+from ...queries.polls import may_create_thread_poll, thread_poll_views
 from ...queries.resources import thread_sidebar_resources
+from ...queries.surveys import pending_surveys
 from ...realtime import channels
 from ..forms import form_refused, form_text, refusal_page, render_form, split_tags
 from ..security import csp_nonce
@@ -64,9 +67,12 @@ def render_thread(thread: Post, status: int = 200, *, answer_values: Mapping[str
     votes = thread_queries.my_votes(current_user, [thread.id, *(a.id for a in answers)])
     linked_resources, suggested_resources = thread_sidebar_resources(thread.id)
     page = render_template("forum/thread.html", thread=thread, answers=answers, my_votes=votes,
+                           polls=thread_poll_views(current_user, thread),
+                           can_add_poll=may_create_thread_poll(current_user, thread),
                            values=answer_values or {}, errors=answer_errors or {},
                            form_message=answer_message, answer_template=answer_stand_in(thread),
                            last_event_id=last_event_id(channels.thread(thread.id)),
+                           content_feedback=thread_page_feedback(current_user, thread, answers),
                            linked_resources=linked_resources, suggested_resources=suggested_resources)
     return page, status
 
@@ -82,6 +88,7 @@ def editable_thread(thread_id: int) -> Post:
 def index() -> ResponseReturnValue:
     return render_template("forum/questions.html", listing=load_listing(request.args), tag=None,
                            popular_tags=thread_queries.list_tags(limit=POPULAR_TAGS),
+                           pending_surveys=pending_surveys(current_user),  # no query for guests
                            threads_last_event_id=last_event_id(channels.THREADS))
 
 

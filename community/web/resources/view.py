@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from ...models import Resource, ResourceKind
 from ...queries import resources as resource_queries
+from ...queries.content_feedback import resource_page_feedback
 from ...queries.events import last_event_id
 from ...queries.paging import parse_page
 from ...realtime import channels
@@ -82,5 +83,6 @@ def render_resource(resource: Resource, status: int = 200, *,
         "resources/resource.html", resource=resource, my_rating=mine,
         star_counts=resource_queries.star_counts(resource), reviews=reviews,
         review_total=review_total, page=page, threads=resource_queries.linked_threads(resource),
-        values=rating_values, errors=rating_errors or {}, last_event_id=cursor)
+        values=rating_values, errors=rating_errors or {}, last_event_id=cursor,
+        content_feedback=resource_page_feedback(current_user, resource))
     return html, status

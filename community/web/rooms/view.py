@@ -17,6 +17,7 @@ from ...models import HelpRequest, HelpStatus, Message, Post, Room, User
 from ...queries import rooms as room_queries
 from ...queries.events import last_event_id
 from ...queries.paging import Page
+from ...queries.polls import room_poll_views
 from ...queries.threads import access_thread
 from ...realtime import channels
 from ...realtime.hub import online_users
@@ -66,6 +67,7 @@ def render_room(room: Room, status: int = 200, *, before: int | None = None,
         "rooms/room.html", room=room, messages=history, has_older=has_older, before=before,
         last_event_id=cursor, online=online_users(channels.room(room.slug)),
         members=room_queries.list_members(room), queue=queue, linked_thread=linked_thread(room),
+        polls=room_poll_views(current_user, room),
         values=values or {},
         errors=errors or {}, form_message=message, message_stand_in=message_stand_in(room),
         help_stand_in=help_stand_in(room), **flags(room))

@@ -1,0 +1,573 @@
+"""Scheduled live training sessions: scheduling, editing and cancelling them, RSVPs with a
+waitlist, joining the live room, and the two scheduled jobs (reminders, after-session feedback).
+
+Rules decided here (the API and the pages only translate):
+
+- Moderators and admins schedule sessions; the host is any active (not suspended) member.
+  The host or a moderator edits or cancels one.
+- A start is either ``starts_at`` (ISO 8601 with an offset) or ``starts_at_local`` plus the IANA
+  ``timezone`` it is planned in. A local time that does not exist (the hour skipped when clocks go
+  forward) or happens twice (the hour repeated when they go back) is refused with a 422 that says
+  so, rather than guessed: the planner picks the time they mean.
+- The session's room must be a public, open room (so every attendee can enter it); without one
+  a public room is opened for the session.
+- RSVP: "going" while seats are left, else "waitlisted" in the order people asked. Every RSVP
+  change locks the session's row first, so concurrent RSVPs never exceed the capacity. When a
+  going member withdraws, or the capacity grows, the first in line move up and are notified.
+  Lowering the capacity never removes anyone already going.
+- Joining (POST /attend) opens 10 minutes before the start and closes at the end. Members going
+  always get in; anyone else (waitlisted included) gets in while a seat is free, which makes them
+  "going". The first join marks the RSVP as attended.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from sqlalchemy import delete, update
+
+from ..db import atomic
+from ..errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from ..extensions import db
+from ..models import LiveSession, LiveSessionResource, LiveSessionRsvp, Room, RsvpStatus, User
+from ..models.base import is_row_id, utcnow
+from ..payloads.live_sessions import SessionView, live_session_payload, live_session_url
+from ..permissions import require_active_account
+from ..queries import live_sessions as queries
+from ..queries.resources import access_resource
+from ..queries.rooms import access_room
+from ..queries.users import get_user_by_username
+from ..realtime import channels
+from ..realtime.events import record_event
+from ..text.markdown import render_markdown
+from ..text.validation import check_text
+from . import rooms as room_actions
+from .notifications import notify
+from .reminders import claim_reminder
+
+log = logging.getLogger(__name__)
+
+TITLE_MIN, TITLE_MAX = 5, 200
+DESCRIPTION_MAX = 20_000
+DURATION_MIN, DURATION_MAX = 15, 480
+CAPACITY_MIN, CAPACITY_MAX = 1, 10_000
+MAX_RESOURCES = 20
+ZONE_MAX = 64
+FEEDBACK_POLL_DAYS = 7
+FEEDBACK_OPTIONS = ["Very useful", "Somewhat useful", "Not very useful"]
+# (kind, lead, window): due from ``lead`` before the start for ``window``. A reminder the jobs
+# could not send inside its window is skipped rather than sent late: a session scheduled two
+# hours ahead gets no "in 24 hours" reminder, and none is ever sent after the start.
+REMINDERS = (("live_session.day_before", timedelta(hours=24), timedelta(hours=1)),
+             ("live_session.starting_soon", timedelta(minutes=15), timedelta(minutes=15)))
+
+
+@dataclass(frozen=True)
+class SessionDraft:
+    title: object
+    starts_at_local: object = None
+    timezone: object = None
+    starts_at: object = None
+    duration_minutes: object = 60
+    description: object = ""
+    host: object = None  # a username; the scheduler when absent
+    capacity: object = None
+    room: object = None  # an existing room's slug; None opens one for the session
+    resources: object = None  # resource ids
+
+
+@dataclass(frozen=True)
+class SessionChanges:
+    """Only the fields present in a PATCH; ``capacity`` may be set to None, hence the flag."""
+
+    fields: dict[str, object]
+
+
+@dataclass(frozen=True)
+class AttendResult:
+    session: LiveSession
+    rsvp: LiveSessionRsvp
+    room_url: str
+
+
+# --- validation -----------------------------------------------------------------------------------
+
+
+def can_schedule(user: User | None) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.is_moderator and not user.is_suspended
+
+
+def can_manage(user: User | None, session: LiveSession) -> bool:
+    """Edit or cancel: the host or a moderator."""
+    if not getattr(user, "is_authenticated", False) or user.is_suspended:
+        return False
+    return user.is_moderator or session.host_id == user.id
+
+
+def check_title(value: object) -> str:
+    return check_text("title", value, min_len=TITLE_MIN, max_len=TITLE_MAX).strip()
+
+
+def check_description(value: object) -> str:
+    return check_text("description", value, max_len=DESCRIPTION_MAX, required=False)
+
+
+def check_zone(value: object) -> str:
+    if not isinstance(value, str) or not value or len(value) > ZONE_MAX:
+        raise ValidationFailed({"timezone": "must be an IANA time zone name such as Europe/Berlin"})
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationFailed({"timezone": f"is not a known IANA time zone: {value[:64]}"}) from None
+    if value not in _known_zones():  # ZoneInfo also opens odd files such as "posixrules"
+        raise ValidationFailed({"timezone": f"is not a known IANA time zone: {value[:64]}"})
+    return value
+
+
+_ZONES: set[str] = set()
+
+
+def _known_zones() -> set[str]:
+    if not _ZONES:
+        _ZONES.update(available_timezones() | {"UTC"})
+    return _ZONES
+
+
+def local_to_utc(local: datetime, zone: str) -> datetime:
+    """A wall-clock time in ``zone`` as UTC; 422 when DST makes it missing or ambiguous."""
+    tz = ZoneInfo(zone)
+    first, second = local.replace(tzinfo=tz, fold=0), local.replace(tzinfo=tz, fold=1)
+    if first.utcoffset() != second.utcoffset():
+        # Either the hour clocks skip (the round trip lands elsewhere) or the hour they repeat.
+        round_trip = first.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
+        if round_trip != local:
+            raise ValidationFailed({"starts_at_local": (
+                f"does not exist in {zone}: the clocks skip that hour for daylight saving time; "
+                "choose a time outside it")})
+        raise ValidationFailed({"starts_at_local": (
+            f"happens twice in {zone} (the clocks go back that night); choose a time outside that "
+            "hour or give starts_at with an offset")})
+    return first.astimezone(UTC)
+
+
+def _parse_local(value: object) -> datetime:
+    if not isinstance(value, str) or len(value) > 40:
+        raise ValidationFailed({"starts_at_local": "must be a local date and time like 2026-12-03T15:00"})
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationFailed({"starts_at_local": "must be a local date and time like 2026-12-03T15:00"}) \
+            from None
+    if moment.tzinfo is not None:
+        raise ValidationFailed({"starts_at_local": "must not carry an offset; use starts_at for that"})
+    return moment.replace(second=0, microsecond=0) if moment.second == 0 else moment.replace(microsecond=0)
+
+
+def _parse_instant(value: object) -> datetime:
+    if not isinstance(value, str) or len(value) > 40:
+        raise ValidationFailed({"starts_at": "must be an ISO 8601 date-time with an offset"})
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationFailed({"starts_at": "must be an ISO 8601 date-time with an offset"}) from None
+    if moment.tzinfo is None:
+        raise ValidationFailed({"starts_at": "must include an offset such as Z or +01:00"})
+    return moment.astimezone(UTC).replace(microsecond=0)
+
+
+def check_start(starts_at: object, starts_at_local: object, zone: object) -> tuple[datetime, str]:
+    """(start in UTC, display zone) from either form of the start."""
+    if starts_at is not None and starts_at_local is not None:
+        raise ValidationFailed({"starts_at": "give either starts_at or starts_at_local, not both"})
+    if starts_at_local is not None:
+        if zone is None:
+            raise ValidationFailed({"timezone": "is required with starts_at_local"})
+        name = check_zone(zone)
+        return local_to_utc(_parse_local(starts_at_local), name), name
+    if starts_at is None:
+        raise ValidationFailed({"starts_at_local": "is required (or starts_at with an offset)"})
+    return _parse_instant(starts_at), check_zone(zone) if zone is not None else "UTC"
+
+
+def _check_int(name: str, value: object, low: int, high: int) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise ValidationFailed({name: f"must be a whole number from {low:,} to {high:,}"})
+    return value
+
+
+def check_duration(value: object) -> int:
+    return _check_int("duration_minutes", value, DURATION_MIN, DURATION_MAX)
+
+
+def check_capacity(value: object) -> int | None:
+    return None if value is None else _check_int("capacity", value, CAPACITY_MIN, CAPACITY_MAX)
+
+
+def check_resource_ids(value: object) -> list[int]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(is_row_id(item) for item in value):
+        raise ValidationFailed({"resources": "must be a list of resource ids"})
+    ids = list(dict.fromkeys(value))
+    if len(ids) > MAX_RESOURCES:
+        raise ValidationFailed({"resources": f"must name at most {MAX_RESOURCES} resources"})
+    return ids
+
+
+def _future(start: datetime, now: datetime) -> datetime:
+    if start <= now:
+        raise ValidationFailed({"starts_at": "must be in the future"})
+    return start
+
+
+def _host(value: object, default: User) -> User:
+    if value is None:
+        return db.session.get(User, default.id)
+    name = check_text("host", value, max_len=31).strip().lstrip("@")
+    user = get_user_by_username(name)
+    if user is None:
+        raise ValidationFailed({"host": f"no such user: {name[:30]}"})
+    if user.is_suspended:
+        raise ValidationFailed({"host": f"{name[:30]} is suspended and cannot host"})
+    return user
+
+
+def _linked_room(actor: User, slug: object) -> Room:
+    if not isinstance(slug, str):
+        raise ValidationFailed({"room": "must be the slug of a live room"})
+    try:
+        room = access_room(actor, slug)
+    except NotFound:
+        raise ValidationFailed({"room": "is not a live room you can see"}) from None
+    if room.private:
+        raise ValidationFailed({"room": "must be a public room, so every attendee can enter it"})
+    if room.archived:
+        raise ValidationFailed({"room": "is archived; choose an open room"})
+    return room
+
+
+def _check_resources(actor: User, ids: list[int]) -> list[int]:
+    for resource_id in ids:
+        try:
+            resource = access_resource(actor, resource_id)
+        except NotFound:
+            resource = None
+        if resource is None or resource.is_deleted:
+            raise ValidationFailed({"resources": f"no such resource: {resource_id}"})
+    return ids
+
+
+def _set_resources(session: LiveSession, ids: list[int]) -> None:
+    db.session.execute(delete(LiveSessionResource).where(LiveSessionResource.live_session_id == session.id))
+    for position, resource_id in enumerate(ids):
+        db.session.add(LiveSessionResource(live_session_id=session.id, resource_id=resource_id,
+                                           position=position))
+    db.session.flush()
+
+
+# --- scheduling, editing, cancelling --------------------------------------------------------------
+
+
+def schedule_session(actor: User, draft: SessionDraft) -> LiveSession:
+    require_active_account(actor)
+    if not can_schedule(actor):
+        raise Forbidden("Only moderators can schedule live sessions.")
+    now = utcnow()
+    title, description = check_title(draft.title), check_description(draft.description)
+    start, zone = check_start(draft.starts_at, draft.starts_at_local, draft.timezone)
+    _future(start, now)
+    duration = check_duration(60 if draft.duration_minutes is None else draft.duration_minutes)
+    capacity = check_capacity(draft.capacity)
+    resource_ids = check_resource_ids(draft.resources)
+    with atomic():
+        host = _host(draft.host, actor)
+        _check_resources(actor, resource_ids)
+        if draft.room is not None:
+            room = _linked_room(actor, draft.room)
+        else:
+            room = room_actions.create_room(actor, room_actions.RoomDraft(
+                title=title[:room_actions.TITLE_MAX].strip(),
+                topic=f"Live session with {host.name}"[:room_actions.TOPIC_MAX]))
+        session = LiveSession(title=title, description=description,
+                              description_html=render_markdown(description) if description.strip() else "",
+                              host_id=host.id, created_by_id=actor.id, starts_at=start,
+                              duration_minutes=duration, timezone=zone, capacity=capacity,
+                              room_id=room.id, created_at=now, updated_at=now)
+        session.host, session.room = host, room
+        db.session.add(session)
+        db.session.flush()
+        _set_resources(session, resource_ids)
+        if host.id != actor.id:
+            notify([host.id], "live_session_host", actor, title, live_session_url(session.id))
+        _publish(session, "live_session_created")
+    return session
+
+
+_EDITABLE = {"title", "description", "host", "starts_at", "starts_at_local", "timezone",
+             "duration_minutes", "capacity", "room", "resources"}
+
+
+def update_session(actor: User, session_id: object, changes: SessionChanges) -> LiveSession:
+    """Host or moderator; a new time notifies everyone who RSVP'd."""
+    require_active_account(actor)
+    fields = {key: value for key, value in changes.fields.items() if key in _EDITABLE}
+    now = utcnow()
+    with atomic():
+        session = queries.access_session(session_id, for_update=True)
+        if not can_manage(actor, session):
+            raise Forbidden("Only the session's host or a moderator can change it.")
+        _refuse_closed(session, now)
+        if "title" in fields:
+            session.title = check_title(fields["title"])
+        if "description" in fields:
+            session.description = check_description(fields["description"])
+            session.description_html = (render_markdown(session.description)
+                                        if session.description.strip() else "")
+        moved = _apply_time_changes(session, fields, now)
+        if "duration_minutes" in fields:
+            session.duration_minutes = check_duration(fields["duration_minutes"])
+        if "capacity" in fields:
+            session.capacity = check_capacity(fields["capacity"])
+        if "host" in fields:
+            host = _host(fields["host"], actor)
+            session.host_id, session.host = host.id, host
+        if "room" in fields:
+            room = _linked_room(actor, fields["room"])
+            session.room_id, session.room = room.id, room
+        if "resources" in fields:
+            _set_resources(session, _check_resources(actor, check_resource_ids(fields["resources"])))
+        session.updated_at = now
+        db.session.flush()
+        _promote_waitlisted(session, actor)
+        if moved:
+            people = [rsvp.user_id for rsvp in queries.rsvps_of(session.id)]
+            notify(people, "live_session_rescheduled", actor, session.title, live_session_url(session.id))
+        _publish(session, "live_session_updated")
+    return session
+
+
+def _apply_time_changes(session: LiveSession, fields: dict[str, object], now: datetime) -> bool:
+    """Apply a new start and/or zone; True when the start moved. A zone alone keeps the moment
+    and only changes the zone the time is shown in."""
+    if "starts_at" in fields or "starts_at_local" in fields:
+        zone = fields.get("timezone", session.timezone if "starts_at_local" in fields else None)
+        start, name = check_start(fields.get("starts_at"), fields.get("starts_at_local"), zone)
+        if "starts_at" in fields and "timezone" not in fields:
+            name = session.timezone
+        moved = start != session.starts_at
+        if moved:
+            session.starts_at = _future(start, now)
+        session.timezone = name
+        return moved
+    if "timezone" in fields:
+        session.timezone = check_zone(fields["timezone"])
+    return False
+
+
+def _refuse_closed(session: LiveSession, now: datetime) -> None:
+    if session.is_cancelled:
+        raise Conflict("This session was cancelled.", code="session_cancelled")
+    if now >= session.ends_at:
+        raise Conflict("This session has ended.", code="session_ended")
+
+
+def cancel_session(actor: User, session_id: object) -> LiveSession:
+    """Host or moderator; everyone who RSVP'd (going or waiting) is told."""
+    require_active_account(actor)
+    now = utcnow()
+    with atomic():
+        session = queries.access_session(session_id, for_update=True)
+        if not can_manage(actor, session):
+            raise Forbidden("Only the session's host or a moderator can cancel it.")
+        _refuse_closed(session, now)
+        session.cancelled_at = session.updated_at = now
+        db.session.flush()
+        people = [rsvp.user_id for rsvp in queries.rsvps_of(session.id)]
+        notify([*people, session.host_id], "live_session_cancelled", actor, session.title,
+               live_session_url(session.id))
+        _publish(session, "live_session_updated")
+    return session
+
+
+def _publish(session: LiveSession, type_: str) -> None:
+    """Tell the linked room's subscribers (the room page can show the session's state)."""
+    if session.room is None or session.room.private:
+        return
+    counts = queries.rsvp_counts([session.id]).get(session.id, queries.RsvpCounts())
+    view = SessionView(going_count=counts.going, waitlist_count=counts.waitlisted,
+                       resources=queries.linked_resources([session.id])[session.id])
+    record_event(channels.room(session.room.slug), type_, live_session_payload(session, view),
+                 subject=f"live_session:{session.id}")
+
+
+# --- RSVPs and joining ----------------------------------------------------------------------------
+
+
+def _open_for_rsvp(session: LiveSession, now: datetime) -> None:
+    if session.is_cancelled:
+        raise Conflict("This session was cancelled; RSVPs are closed.", code="session_cancelled")
+    if now >= session.ends_at:
+        raise Conflict("This session has ended; RSVPs are closed.", code="session_ended")
+
+
+def _has_seat(session: LiveSession) -> bool:
+    return session.capacity is None or queries.going_count(session.id) < session.capacity
+
+
+def rsvp(actor: User, session_id: object) -> tuple[LiveSession, LiveSessionRsvp]:
+    """Going, or waitlisted when full. Asking again changes nothing."""
+    require_active_account(actor)
+    if not getattr(actor, "is_authenticated", False):
+        raise Forbidden("Log in to RSVP.")
+    now = utcnow()
+    with atomic():
+        session = queries.access_session(session_id, for_update=True)
+        _open_for_rsvp(session, now)
+        existing = queries.get_rsvp(session.id, actor.id)
+        if existing is not None:
+            return session, existing
+        status = RsvpStatus.GOING if _has_seat(session) else RsvpStatus.WAITLISTED
+        row = LiveSessionRsvp(live_session_id=session.id, user_id=actor.id, status=status.value,
+                              created_at=now)
+        row.user = db.session.get(User, actor.id)
+        db.session.add(row)
+        db.session.flush()
+        _publish(session, "live_session_updated")
+    return session, row
+
+
+def cancel_rsvp(actor: User, session_id: object) -> LiveSession:
+    """Withdraw; a freed seat goes to the first in line, who is notified. No RSVP: nothing to do."""
+    require_active_account(actor)
+    if not getattr(actor, "is_authenticated", False):
+        raise Forbidden("Log in to change your RSVP.")
+    now = utcnow()
+    with atomic():
+        session = queries.access_session(session_id, for_update=True)
+        _open_for_rsvp(session, now)
+        existing = queries.get_rsvp(session.id, actor.id)
+        if existing is None:
+            return session
+        db.session.delete(existing)
+        db.session.flush()
+        _promote_waitlisted(session, None)
+        _publish(session, "live_session_updated")
+    return session
+
+
+def _promote_waitlisted(session: LiveSession, actor: User | None) -> list[LiveSessionRsvp]:
+    """Move the first in line up into the free seats (the caller holds the session's lock)."""
+    if session.capacity is None:
+        free = len(queries.first_waitlisted(session.id, CAPACITY_MAX))
+    else:
+        free = session.capacity - queries.going_count(session.id)
+    if free <= 0:
+        return []
+    promoted = queries.first_waitlisted(session.id, free)
+    for row in promoted:
+        row.status = RsvpStatus.GOING.value
+    db.session.flush()
+    # No actor: whoever freed the seat (by withdrawing, say) is not named to the person moving up.
+    notify([row.user_id for row in promoted], "live_session_seat", None,
+           f"A seat freed up: you're going to {session.title}", live_session_url(session.id))
+    return promoted
+
+
+def attend(actor: User, session_id: object) -> AttendResult:
+    """Join the live room: marks the RSVP attended (see the module docstring for who gets in)."""
+    require_active_account(actor)
+    if not getattr(actor, "is_authenticated", False):
+        raise Forbidden("Log in to join the session.")
+    now = utcnow()
+    with atomic():
+        session = queries.access_session(session_id, for_update=True)
+        if session.is_cancelled:
+            raise Conflict("This session was cancelled.", code="session_cancelled")
+        if now >= session.ends_at:
+            raise Conflict("This session has ended.", code="session_ended")
+        if now < session.starts_at - queries.JOIN_EARLY:
+            raise Conflict("The live room opens 10 minutes before the session starts.",
+                           code="session_not_started")
+        if session.room is None:
+            raise Conflict("This session has no live room; ask the host where to meet.", code="no_room")
+        row = queries.get_rsvp(session.id, actor.id)
+        if row is None or row.status != RsvpStatus.GOING.value:
+            if not _has_seat(session):
+                raise Conflict("The session is full; you can join if a seat frees up.", code="session_full")
+            if row is None:
+                row = LiveSessionRsvp(live_session_id=session.id, user_id=actor.id, created_at=now)
+                row.user = db.session.get(User, actor.id)
+                db.session.add(row)
+            row.status = RsvpStatus.GOING.value
+        if row.attended_at is None:
+            row.attended_at = now
+        db.session.flush()
+    return AttendResult(session, row, session_room_url(session))
+
+
+def session_room_url(session: LiveSession) -> str:
+    return f"/rooms/{session.room.slug}" if session.room is not None else live_session_url(session.id)
+
+
+# --- scheduled jobs -------------------------------------------------------------------------------
+
+
+def send_due_reminders(now: datetime) -> int:
+    """"Starts in 24 hours" and "starts in 15 minutes" notifications to members going; each
+    (kind, session, member) is claimed first, so several processes running this at once send it
+    once."""
+    sent = 0
+    for kind, lead, window in REMINDERS:
+        for session in queries.sessions_starting_within(after=now + lead - window, until=now + lead):
+            sent += _remind(session, kind, lead)
+    return sent
+
+
+def _remind(session: LiveSession, kind: str, lead: timedelta) -> int:
+    sent = 0
+    minutes = int(lead.total_seconds() // 60)
+    when = f"in {minutes // 60} hours" if minutes >= 60 else f"in {minutes} minutes"
+    with atomic():
+        going = queries.rsvps_of(session.id, status=RsvpStatus.GOING.value)
+        for row in going:
+            if claim_reminder(kind, session.id, row.user_id):
+                sent += len(notify([row.user_id], "live_session_reminder", None,
+                                   f"{session.title} starts {when}", live_session_url(session.id)))
+    return sent
+
+
+def send_due_feedback(now: datetime) -> int:
+    """After each session that ended (not cancelled): the feedback poll, and a notification to
+    everyone who attended. Claimed by a conditional UPDATE, so it happens once."""
+    done = 0
+    for session in queries.sessions_awaiting_feedback(now):
+        with atomic():
+            claimed = db.session.execute(
+                update(LiveSession)
+                .where(LiveSession.id == session.id, LiveSession.feedback_sent_at.is_(None))
+                .values(feedback_sent_at=now).execution_options(synchronize_session=False)).rowcount == 1
+            if not claimed:
+                continue
+            attendees = [row.user_id for row in queries.rsvps_of(session.id, attended=True)]
+            if attendees:
+                _create_feedback_poll(session, now)
+                notify(attendees, "live_session_feedback", None, f"How was {session.title}?",
+                       live_session_url(session.id) + "#feedback")
+            done += 1
+    return done
+
+
+def _create_feedback_poll(session: LiveSession, now: datetime) -> None:
+    from .polls import PollDraft, create_poll  # the polls module imports much of the app
+
+    # closes_at goes in as the API's ISO text, the form create_poll validates.
+    question = f"How useful was “{session.title}”?"
+    try:
+        create_poll(session.host, PollDraft(question=question[:300], options=list(FEEDBACK_OPTIONS),
+                                            live_session_id=session.id,
+                                            closes_at=(now + timedelta(days=FEEDBACK_POLL_DAYS)).isoformat()))
+    except DomainError as exc:  # e.g. the host is suspended: attendees still get the thank-you
+        log.warning("no feedback poll for live session %s: %s", session.id, exc.message)

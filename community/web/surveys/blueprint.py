@@ -1,0 +1,5 @@
+"""The "surveys" blueprint object, shared by the modules that attach routes to it."""
+
+from flask import Blueprint
+
+bp = Blueprint("surveys", __name__)
