@@ -93,6 +93,43 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
         db.engine.dispose()
 
 
+# Threads of the concurrency tests each hold a connection: more than the default pool of five.
+CONCURRENT_POOL = {"pool_size": 30, "max_overflow": 10}
+
+
+@pytest.fixture
+def pg_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    """An app on the PostgreSQL test database with a pool large enough for concurrent threads."""
+    from community.extensions import db
+
+    url = request.getfixturevalue("postgres_url")
+    config = type("Config", (_test_config(url, tmp_path),), {"SQLALCHEMY_ENGINE_OPTIONS": CONCURRENT_POOL})
+    app = create_app(config)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+    truncate_all(url)
+
+
+@pytest.fixture
+def sqlite_file_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    """An app on its own migrated SQLite file (concurrent writers need a file, not memory)."""
+    from community.extensions import db
+
+    path = tmp_path / "concurrent.db"
+    shutil.copy(request.getfixturevalue("sqlite_template"), path)
+    app = create_app(_test_config(f"sqlite:///{path}", tmp_path))
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def threaded_app(request: pytest.FixtureRequest) -> Flask:
+    """pg_app or sqlite_file_app: for tests of concurrent writers on both databases."""
+    return request.getfixturevalue("sqlite_file_app" if request.param == "sqlite" else "pg_app")
+
+
 @pytest.fixture
 def make_app(database_url: str, tmp_path: Path) -> Iterator[Callable[..., Flask]]:
     """Build another app on the test database with config overrides: ``make_app(LOGIN_REQUIRED=True)``."""

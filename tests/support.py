@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
@@ -139,3 +141,32 @@ def assert_error(response: TestResponse, status: int, code: str) -> dict:
     assert error["code"] == code
     assert isinstance(error["message"], str) and error["message"]
     return error
+
+
+def run_together(app: Flask, calls: list[Callable[[], Any]]) -> list[Any]:
+    """Run the calls in threads released at once, each in its own app context; re-raise errors."""
+    from community.extensions import db
+
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+    errors: list[BaseException] = []
+
+    def worker(index: int, call: Callable[[], Any]) -> None:
+        with app.app_context():
+            try:
+                barrier.wait(timeout=30)
+                results[index] = call()
+            except BaseException as exc:  # collected and re-raised in the main thread
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a worker hung"
+    if errors:
+        raise errors[0]
+    return results

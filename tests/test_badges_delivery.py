@@ -8,7 +8,6 @@ from flask.cli import ScriptInfo
 
 from community.badges import Trigger
 from community.cli import main
-from community.extensions import db
 from tests.factories import accept, badges_of, make_answer, make_thread, make_user, vote
 
 
@@ -105,26 +104,11 @@ def test_recompute_backfills_missing_badges_and_is_idempotent(app, monkeypatch):
     assert "nice-answer" not in slugs(app, bob)
 
 
-@pytest.fixture
-def pg_app(request, tmp_path):
-    from community import create_app
-    from tests.conftest import _test_config
-    from tests.support import truncate_all
-
-    url = request.getfixturevalue("postgres_url")
-    app = create_app(type("Config", (_test_config(url, tmp_path),),
-                          {"SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 10, "max_overflow": 5}}))
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-    truncate_all(url)
-
-
 def test_simultaneous_evaluations_award_a_badge_once(pg_app, monkeypatch):
     """PostgreSQL, eight transactions at once: the unique key lets exactly one award through."""
     from community.actions import badges
     from community.db import atomic
-    from tests.test_concurrency import run_together
+    from tests.support import run_together
 
     app = pg_app
     monkeypatch.setattr(badges, "rules_for", lambda trigger: [])

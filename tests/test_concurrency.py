@@ -6,75 +6,19 @@ under COMMUNITY_REQUIRE_SERVICES=1); the SQLite test uses a file database.
 
 from __future__ import annotations
 
-import shutil
 import threading
-from collections.abc import Callable, Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from community import create_app
 from community.actions import answers as answer_actions
 from community.actions import votes as vote_actions
 from community.extensions import db
 from community.models import Post, ReputationEntry, User, Vote
 from community.queries.users import ledger_sum
-from tests.conftest import _test_config
 from tests.factories import make_answer, make_thread, make_user
-from tests.support import ApiClient, truncate_all
-
-POOL = {"pool_size": 30, "max_overflow": 10}
-
-
-@pytest.fixture
-def pg_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
-    url = request.getfixturevalue("postgres_url")
-    app = create_app(type("Config", (_test_config(url, tmp_path),),
-                          {"SQLALCHEMY_ENGINE_OPTIONS": POOL}))
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-    truncate_all(url)
-
-
-@pytest.fixture
-def sqlite_file_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
-    path = tmp_path / "concurrent.db"
-    shutil.copy(request.getfixturevalue("sqlite_template"), path)
-    app = create_app(_test_config(f"sqlite:///{path}", tmp_path))
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-
-
-def run_together(app: Flask, calls: list[Callable[[], Any]]) -> list[Any]:
-    """Run the calls in threads released at once, each in its own app context; re-raise errors."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-    errors: list[BaseException] = []
-
-    def worker(index: int, call: Callable[[], Any]) -> None:
-        with app.app_context():
-            try:
-                barrier.wait(timeout=30)
-                results[index] = call()
-            except BaseException as exc:  # collected and re-raised in the main thread
-                errors.append(exc)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a worker hung"
-    if errors:
-        raise errors[0]
-    return results
+from tests.support import ApiClient, run_together
 
 
 def _count(app: Flask, stmt) -> int:

@@ -8,7 +8,7 @@ from community.actions import live_sessions as session_actions
 from community.extensions import db
 from community.models import LiveSessionRsvp, Role, RsvpStatus
 from tests.factories import make_user, schedule_live_session
-from tests.test_scheduler import pg_app, run_together, sqlite_file_app, threaded_app  # noqa: F401
+from tests.support import run_together
 
 
 def _statuses(app, session_id: int) -> dict[str, int]:
@@ -18,7 +18,7 @@ def _statuses(app, session_id: int) -> dict[str, int]:
             .where(LiveSessionRsvp.live_session_id == session_id).group_by(LiveSessionRsvp.status)).all())
 
 
-def test_concurrent_rsvps_fill_exactly_the_capacity(threaded_app):  # noqa: F811
+def test_concurrent_rsvps_fill_exactly_the_capacity(threaded_app):
     app = threaded_app
     mod = make_user(app, role=Role.MODERATOR)
     members = [make_user(app) for _ in range(8)]
@@ -32,7 +32,7 @@ def test_concurrent_rsvps_fill_exactly_the_capacity(threaded_app):  # noqa: F811
     assert _statuses(app, session.id) == {RsvpStatus.GOING.value: 3, RsvpStatus.WAITLISTED.value: 5}
 
 
-def test_concurrent_withdrawals_and_joins_keep_the_capacity(threaded_app):  # noqa: F811
+def test_concurrent_withdrawals_and_joins_keep_the_capacity(threaded_app):
     app = threaded_app
     mod = make_user(app, role=Role.MODERATOR)
     first, newcomers = [make_user(app) for _ in range(2)], [make_user(app) for _ in range(4)]

@@ -14,8 +14,7 @@ from community.extensions import db
 from community.models import PollBallot, PollChoice, Role
 from community.scheduler import run_due_jobs
 from tests.factories import make_room, make_thread, make_user
-from tests.support import ApiClient
-from tests.test_concurrency import run_together
+from tests.support import ApiClient, run_together
 
 
 def iso_in(**delta: float) -> str:

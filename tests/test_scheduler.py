@@ -4,19 +4,15 @@ claim_reminder's once-only guarantee across threads on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import logging
-import shutil
 import threading
-from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
 from flask.cli import ScriptInfo
 from sqlalchemy import func, select, update
 
-from community import create_app, scheduler
+from community import scheduler
 from community.actions import live_sessions as session_actions
 from community.actions.reminders import claim_reminder
 from community.cli import main
@@ -24,11 +20,8 @@ from community.db import atomic
 from community.extensions import db
 from community.models import LiveSession, Notification, Role, SentReminder
 from community.models.base import utcnow
-from tests.conftest import _test_config
 from tests.factories import make_user, schedule_live_session
-from tests.support import ApiClient, truncate_all
-
-POOL = {"pool_size": 20, "max_overflow": 10}
+from tests.support import ApiClient, run_together
 
 
 def invoke(app: Flask, args: list[str]):
@@ -125,58 +118,6 @@ def test_start_scheduler_respects_the_setting(make_app):
 
 
 # --- once-only claims across threads, on both databases --------------------------------------------
-
-
-@pytest.fixture
-def pg_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
-    url = request.getfixturevalue("postgres_url")
-    app = create_app(type("Config", (_test_config(url, tmp_path),), {"SQLALCHEMY_ENGINE_OPTIONS": POOL}))
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-    truncate_all(url)
-
-
-@pytest.fixture
-def sqlite_file_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
-    path = tmp_path / "concurrent.db"
-    shutil.copy(request.getfixturevalue("sqlite_template"), path)
-    app = create_app(_test_config(f"sqlite:///{path}", tmp_path))
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def threaded_app(request: pytest.FixtureRequest) -> Flask:
-    return request.getfixturevalue("sqlite_file_app" if request.param == "sqlite" else "pg_app")
-
-
-def run_together(app: Flask, calls: list[Callable[[], Any]]) -> list[Any]:
-    """Run the calls in threads released at once, each in its own app context; re-raise errors."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-    errors: list[BaseException] = []
-
-    def worker(index: int, call: Callable[[], Any]) -> None:
-        with app.app_context():
-            try:
-                barrier.wait(timeout=30)
-                results[index] = call()
-            except BaseException as exc:  # collected and re-raised in the main thread
-                errors.append(exc)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a worker hung"
-    if errors:
-        raise errors[0]
-    return results
 
 
 def test_claim_reminder_is_won_by_exactly_one_of_two_threads(threaded_app):
