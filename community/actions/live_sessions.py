@@ -43,7 +43,7 @@ from ..queries.users import get_user_by_username
 from ..realtime import channels
 from ..realtime.events import record_event
 from ..text.markdown import render_markdown
-from ..text.validation import check_text
+from ..text.validation import check_moment, check_text
 from . import rooms as room_actions
 from .notifications import notify
 from .reminders import claim_reminder
@@ -166,18 +166,6 @@ def _parse_local(value: object) -> datetime:
     return moment.replace(second=0, microsecond=0) if moment.second == 0 else moment.replace(microsecond=0)
 
 
-def _parse_instant(value: object) -> datetime:
-    if not isinstance(value, str) or len(value) > 40:
-        raise ValidationFailed({"starts_at": "must be an ISO 8601 date-time with an offset"})
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise ValidationFailed({"starts_at": "must be an ISO 8601 date-time with an offset"}) from None
-    if moment.tzinfo is None:
-        raise ValidationFailed({"starts_at": "must include an offset such as Z or +01:00"})
-    return moment.astimezone(UTC).replace(microsecond=0)
-
-
 def check_start(starts_at: object, starts_at_local: object, zone: object) -> tuple[datetime, str]:
     """(start in UTC, display zone) from either form of the start."""
     if starts_at is not None and starts_at_local is not None:
@@ -189,7 +177,8 @@ def check_start(starts_at: object, starts_at_local: object, zone: object) -> tup
         return local_to_utc(_parse_local(starts_at_local), name), name
     if starts_at is None:
         raise ValidationFailed({"starts_at_local": "is required (or starts_at with an offset)"})
-    return _parse_instant(starts_at), check_zone(zone) if zone is not None else "UTC"
+    start = check_moment("starts_at", starts_at, naive_is_utc=False).replace(microsecond=0)
+    return start, check_zone(zone) if zone is not None else "UTC"
 
 
 def _check_int(name: str, value: object, low: int, high: int) -> int:

@@ -14,7 +14,7 @@ time has come, each exactly once, however many processes run it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import delete, insert, select, update
 
@@ -31,7 +31,7 @@ from ..queries.rooms import access_room
 from ..queries.threads import access_thread
 from ..realtime import channels
 from ..realtime.events import record_event
-from ..text.validation import check_text
+from ..text.validation import check_moment, check_text
 
 QUESTION_MAX = 300
 OPTION_MAX = 200
@@ -76,16 +76,7 @@ def check_closes_at(value: object, now: datetime) -> datetime | None:
     """An ISO 8601 time with an offset (or Z), in the future; or None for "until closed by hand"."""
     if value is None:
         return None
-    problem = "must be an ISO 8601 time with an offset, like 2026-12-01T09:00:00Z"
-    if not isinstance(value, str):
-        raise ValidationFailed({"closes_at": problem})
-    try:
-        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        raise ValidationFailed({"closes_at": problem}) from None
-    if moment.tzinfo is None:
-        raise ValidationFailed({"closes_at": problem})
-    moment = moment.astimezone(UTC)
+    moment = check_moment("closes_at", value, naive_is_utc=False)
     if moment <= now:
         raise ValidationFailed({"closes_at": "must be in the future"})
     return moment

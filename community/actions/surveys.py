@@ -19,7 +19,7 @@ import json
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import update
@@ -43,7 +43,7 @@ from ..models.base import utcnow
 from ..payloads.surveys import survey_url
 from ..permissions import require_active_account
 from ..queries import surveys as survey_queries
-from ..text.validation import check_text, text_problem
+from ..text.validation import check_moment, check_text, text_problem
 from .audit import record_audit
 from .notifications import notify
 
@@ -85,17 +85,10 @@ def _check_bool(name: str, value: object) -> bool:
 
 
 def check_closes_at(value: object, now: datetime) -> datetime | None:
+    """In the future; without an offset it is UTC (the builder's field says so)."""
     if value in (None, ""):
         return None
-    if isinstance(value, datetime):
-        moment = value
-    else:
-        try:
-            moment = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
-        except ValueError:
-            raise ValidationFailed({"closes_at": "must be an ISO 8601 time like 2026-12-01T17:00:00Z"}) \
-                from None
-    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    moment = check_moment("closes_at", value, naive_is_utc=True)
     if moment <= now:
         raise ValidationFailed({"closes_at": "must be in the future"})
     return moment

@@ -8,7 +8,7 @@ banner, composers disabled), and a notification says why and until when.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -21,7 +21,7 @@ from ..payloads import iso, user_url
 from ..permissions import require_active_account, suspension_refusal
 from ..realtime import channels
 from ..realtime.events import record_event
-from ..text.validation import check_text, text_problem
+from ..text.validation import check_moment, check_text, text_problem
 from .audit import record_audit
 from .notifications import notify
 
@@ -43,7 +43,7 @@ def suspension_end(now: datetime, *, days: object = None, hours: object = None,
                                "Say how long: days, hours or an end time (until).")
     field = given[0]
     if field == "until":
-        end = _parse_until(until)
+        end = check_moment("until", until, naive_is_utc=True)
     else:
         amount = days if field == "days" else hours
         if isinstance(amount, bool) or not isinstance(amount, int | float) or amount != amount:
@@ -54,17 +54,6 @@ def suspension_end(now: datetime, *, days: object = None, hours: object = None,
     if end - now < SHORTEST - _SLACK or end - now > LONGEST + _SLACK:
         raise ValidationFailed({field: "must make the suspension last between 1 hour and 365 days"})
     return end
-
-
-def _parse_until(value: object) -> datetime:
-    if isinstance(value, datetime):
-        moment = value
-    else:
-        try:
-            moment = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
-        except ValueError:
-            raise ValidationFailed({"until": "must be an ISO 8601 time like 2026-12-01T09:00:00Z"}) from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def suspend_user(actor: User, username: object, *, reason: object, days: object = None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from ..errors import ValidationFailed
 
@@ -62,3 +63,25 @@ def check_tag_names(field: str, value: object, *, max_count: int) -> list[str]:
     if len(names) > max_count:
         raise ValidationFailed({field: f"must have at most {max_count} tags"})
     return names
+
+
+def check_moment(field: str, value: object, *, naive_is_utc: bool) -> datetime:
+    """An ISO 8601 date and time (``Z`` or an offset) as an aware UTC datetime; a datetime passes.
+
+    Without an offset it is refused, or read as UTC where a form's field is documented as UTC.
+    """
+    problem = "must be an ISO 8601 date and time like 2026-12-01T09:00:00Z"
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str) and len(value) <= 40:
+        try:
+            moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+        except ValueError:
+            raise ValidationFailed({field: problem}) from None
+    else:
+        raise ValidationFailed({field: problem})
+    if moment.tzinfo is None:
+        if not naive_is_utc:
+            raise ValidationFailed({field: "must include an offset such as Z or +01:00"})
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
