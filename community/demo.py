@@ -149,6 +149,10 @@ def seed_demo(progress: Callable[[str], None] = lambda _msg: None) -> bool:
     progress("a live help room with a conversation and an open help request")
     _seed_live_session(people)
     progress("an upcoming live training session with RSVPs")
+    _seed_polls(people)
+    progress("polls on a question and in the room, with votes")
+    _seed_survey(people)
+    progress("an open anonymous survey with two responses")
     return True
 
 
@@ -176,7 +180,8 @@ def _seed_room(people: dict[str, User]) -> None:
 
 
 def _seed_live_session(people: dict[str, User]) -> None:
-    """Next week's session (15:00 Berlin time), hosted by Sofia, with two RSVPs and a resource."""
+    """Next week's session (15:00 Berlin time), scheduled by Sofia and hosted by Marcus, with two
+    RSVPs and a resource."""
     from datetime import timedelta
 
     from .actions import live_sessions as session_actions
@@ -191,6 +196,53 @@ def _seed_live_session(people: dict[str, User]) -> None:
                     "and the pricing-sheet clean-up, then answers questions live."))
     for username in ("priya", "tom"):
         session_actions.rsvp(people[username], session.id)
+
+
+def _seed_polls(people: dict[str, User]) -> None:
+    from sqlalchemy import select
+
+    from .actions import polls as poll_actions
+    from .extensions import db
+    from .models import Post, Room
+
+    thread_id = db.session.scalar(select(Post.id).where(Post.title.like("Negotiation simulation%")))
+    poll = poll_actions.create_poll(people["tom"], poll_actions.PollDraft(
+        question="Which part of the negotiation simulation trips you up most?",
+        options=["Discovery questions", "Anchoring the price", "Handling the walk-out"],
+        thread_id=thread_id))
+    for username, position in (("priya", 0), ("marcus", 2)):
+        poll_actions.vote(people[username], poll.id, [poll.options[position].id])
+    room_slug = db.session.scalar(select(Room.slug).order_by(Room.id).limit(1))
+    poll = poll_actions.create_poll(people["sofia"], poll_actions.PollDraft(
+        question="Which onboarding topics should the next drop-in cover?", multiple=True,
+        options=["Expenses tool", "Holiday requests", "Laptop setup", "Who to ask for what"],
+        room=room_slug))
+    poll_actions.vote(people["tom"], poll.id, [poll.options[0].id, poll.options[2].id])
+
+
+def _seed_survey(people: dict[str, User]) -> None:
+    from .actions import surveys as survey_actions
+
+    survey = survey_actions.create_survey(people["sofia"], {
+        "title": "How is the community working for you?",
+        "description": "Four quick questions; your answers are anonymous.",
+        "anonymous": True, "audience": "everyone",
+        "questions": [
+            {"kind": "rating", "prompt": "How useful are the answers you get here?"},
+            {"kind": "single", "prompt": "How fast do you usually get a useful answer?",
+             "options": ["Within an hour", "The same day", "Within a week", "Not yet"]},
+            {"kind": "multiple", "prompt": "What do you use most?",
+             "options": ["Questions", "Live help rooms", "Resources", "Sessions"]},
+            {"kind": "text", "prompt": "What should we improve?", "required": False},
+        ]})
+    survey_actions.open_survey(people["sofia"], survey.id)
+    prompts = [question.id for question in survey.questions]
+    for username, rating, speed, uses in (("priya", 5, 0, [0, 2]), ("marcus", 4, 1, [1])):
+        survey_actions.submit_response(people[username], survey.id, [
+            {"question_id": prompts[0], "rating": rating},
+            {"question_id": prompts[1], "choices": [speed]},
+            {"question_id": prompts[2], "choices": uses},
+        ])
 
 
 def _demo_resources() -> list:

@@ -22,3 +22,23 @@ def test_seed_demo_creates_a_living_community_once(app, api):
     xlookup = next(item for item in top if item["title"] == "XLOOKUP function")
     assert xlookup["link_count"] == 1  # the VLOOKUP answer links it
     assert api.get("badges/first-question").json["awarded_count"] >= 2
+
+
+def test_the_demo_has_polls_a_survey_and_a_session_to_try(app, api):
+    with app.app_context():
+        seed_demo()
+    tom = api.as_user(user_named(app, "tom"))
+    thread = next(t for t in api.get("threads").json["items"] if t["title"].startswith("Negotiation"))
+    [poll] = api.get("polls", query_string={"thread_id": thread["id"]}).json["items"]
+    assert poll["voter_count"] == 2
+    assert [s["title"] for s in tom.get("surveys").json["items"] if not s["completed"]] == [
+        "How is the community working for you?"]
+    [session] = api.get("live-sessions").json["items"]
+    assert session["going_count"] == 2 and session["resources"]
+
+
+def user_named(app, username: str) -> User:
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == username))
+        db.session.expunge(user)
+    return user

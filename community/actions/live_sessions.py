@@ -330,7 +330,7 @@ def update_session(actor: User, session_id: object, changes: SessionChanges) -> 
             _set_resources(session, _check_resources(actor, check_resource_ids(fields["resources"])))
         session.updated_at = now
         db.session.flush()
-        _promote_waitlisted(session, actor)
+        _promote_waitlisted(session)
         if moved:
             people = [rsvp.user_id for rsvp in queries.rsvps_of(session.id)]
             notify(people, "live_session_rescheduled", actor, session.title, live_session_url(session.id))
@@ -442,12 +442,12 @@ def cancel_rsvp(actor: User, session_id: object) -> LiveSession:
             return session
         db.session.delete(existing)
         db.session.flush()
-        _promote_waitlisted(session, None)
+        _promote_waitlisted(session)
         _publish(session, "live_session_updated")
     return session
 
 
-def _promote_waitlisted(session: LiveSession, actor: User | None) -> list[LiveSessionRsvp]:
+def _promote_waitlisted(session: LiveSession) -> list[LiveSessionRsvp]:
     """Move the first in line up into the free seats (the caller holds the session's lock)."""
     if session.capacity is None:
         free = len(queries.first_waitlisted(session.id, CAPACITY_MAX))
