@@ -99,12 +99,16 @@ def _register_blueprints(app: Flask) -> None:
         thread_cache,
     )
     from .web import admin as admin_pages
+    from .web import contracts as contract_pages
+    from .web import feed as feed_pages
     from .web import live_sessions as live_session_pages
+    from .web import milestones as milestone_pages
     from .web import moderation as moderation_pages
     from .web import resources as resource_pages
     from .web import rooms as room_pages
     from .web import search as search_pages
     from .web import surveys as survey_pages
+    from .web import tracks as track_pages
 
     web.init_app(app)
     thread_cache.init_app(app)
@@ -122,6 +126,10 @@ def _register_blueprints(app: Flask) -> None:
     resource_pages.init_app(app)
     live_session_pages.init_app(app)
     survey_pages.init_app(app)
+    track_pages.init_app(app)
+    milestone_pages.init_app(app)
+    contract_pages.init_app(app)
+    feed_pages.init_app(app)
     moderation_pages.init_app(app)
     admin_pages.init_app(app)
     app.register_blueprint(cli_bp)

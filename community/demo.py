@@ -153,6 +153,8 @@ def seed_demo(progress: Callable[[str], None] = lambda _msg: None) -> bool:
     progress("polls on a question and in the room, with votes")
     _seed_survey(people)
     progress("an open anonymous survey with two responses")
+    _seed_track(people)
+    progress("a published learning track with Tom enrolled and one step done")
     return True
 
 
@@ -243,6 +245,26 @@ def _seed_survey(people: dict[str, User]) -> None:
             {"question_id": prompts[1], "choices": [speed]},
             {"question_id": prompts[2], "choices": uses},
         ])
+
+
+def _seed_track(people: dict[str, User]) -> None:
+    from .actions import resource_completions, tracks
+
+    by_title = {r.title: r.id for r in _demo_resources()}
+    track = tracks.create_track(people["sofia"], {
+        "title": "Spreadsheet foundations",
+        "description": "Lookups, pivots and helping colleagues with them. Finish the two guides, "
+                       "then answer two questions tagged **excel**.",
+        "perk": "A seat in the Q1 advanced analytics cohort",
+        "departments": ["Finance", "Customer Success"],
+        "steps": [
+            {"kind": "resource", "resource_id": by_title["XLOOKUP function"]},
+            {"kind": "resource", "resource_id": by_title["Create a PivotTable to analyze worksheet data"]},
+            {"kind": "answer_in_tag", "tag": "excel", "count": 2},
+        ]})
+    tracks.publish_track(people["sofia"], track.id)
+    tracks.enroll(people["tom"], track.id)
+    resource_completions.complete_resource(people["tom"], by_title["XLOOKUP function"])
 
 
 def _demo_resources() -> list:

@@ -43,6 +43,10 @@ JOBS: list[Job] = [
     # live training sessions
     Job("live_session_reminders", "community.actions.live_sessions:send_due_reminders"),
     Job("live_session_feedback", "community.actions.live_sessions:send_due_feedback"),
+    # learning contracts
+    Job("contracts.reminders", "community.actions.contracts:send_contract_reminders"),
+    # milestones
+    Job("milestones.due_reminders", "community.actions.milestones:send_due_reminders"),
 ]
 
 

@@ -226,3 +226,56 @@ def answer_survey(app: Flask, member: User, survey_id: int, answers: list[dict[s
     with app.app_context():
         survey_actions.submit_response(member, survey_id, answers)
         db.session.expunge_all()
+
+
+def make_contract(app: Flask, owner: User, *, shares: list[tuple[User, str]] | None = None,
+                  **fields: Any) -> int:
+    """A learning contract by ``owner`` with two items (unless ``items`` is given), shared with
+    (user, role) pairs; returns its id."""
+    from community.actions import contracts as contract_actions
+
+    n = next(_numbers)
+    data = {"title": f"Learning contract {n}", "objectives": "Learn **Excel** pivots.",
+            "items": [{"title": "Read the pivot guide"}, {"title": "Build a monthly report"}], **fields}
+    data["shares"] = [{"username": user.username, "role": role} for user, role in shares or []]
+    with app.app_context():
+        contract_id = contract_actions.create_contract(owner, data).id
+        db.session.expunge_all()
+    return contract_id
+
+
+def make_track(app: Flask, author: User, *, publish: bool = True, **fields: Any) -> int:
+    """A certification track by a moderator (``steps`` required in fields), published unless
+    ``publish`` is False; returns its id."""
+    from community.actions import tracks as track_actions
+
+    n = next(_numbers)
+    data = {"title": f"Spreadsheet track {n}", **fields}
+    with app.app_context():
+        track_id = track_actions.create_track(author, data).id
+        if publish:
+            track_actions.publish_track(author, track_id)
+        db.session.expunge_all()
+    return track_id
+
+
+def mark_resource_done(app: Flask, member: User, resource: Resource | int) -> None:
+    from community.actions import resource_completions
+
+    resource_id = resource if isinstance(resource, int) else resource.id
+    with app.app_context():
+        resource_completions.complete_resource(member, resource_id)
+        db.session.expunge_all()
+
+
+def make_milestone(app: Flask, owner: User, *, shared_with: list[User] | None = None, **fields: Any) -> int:
+    """A milestone of ``owner`` (answers, target 3 unless ``fields`` say), shared with some colleagues."""
+    from community.actions import milestones as milestone_actions
+
+    data = {"title": "Answer three questions", "metric": "answers", "target": 3, **fields}
+    with app.app_context():
+        milestone_id = milestone_actions.create_milestone(owner, data).id
+        if shared_with:
+            milestone_actions.set_shares(owner, milestone_id, [u.username for u in shared_with])
+        db.session.expunge_all()
+    return milestone_id

@@ -108,6 +108,19 @@ def deleted_thread(w: World) -> Call:
     return Call(thread_id=w.deleted(w.thread()).id)
 
 
+def followed_tag(w: World) -> Call:
+    """A tag that exists (a question carries it), for following and unfollowing."""
+    w.thread(tags=["matrix-tag"])
+    return Call(name="matrix-tag")
+
+
+def watch(*, deleted: bool = False):
+    def build(w: World) -> Call:
+        thread = w.thread()
+        return Call(json={"level": "watching"}, thread_id=(w.deleted(thread) if deleted else thread).id)
+    return build
+
+
 def answered_thread(w: World) -> Call:
     t = w.thread()
     w.answer(t, w.bystander)
@@ -461,6 +474,61 @@ def survey_answer(*, opened: bool = True):
     return build
 
 
+def track_body(w: World) -> Call:
+    steps = [{"kind": "resource", "resource_id": w.resource().id}]
+    return Call(json={"title": "Matrix track", "steps": steps})
+
+
+def track(*, published: bool = True, json: dict | None = None):
+    """A certification track the moderator built (published, or a draft) with one resource step."""
+    def build(w: World) -> Call:
+        from tests.factories import make_track
+
+        steps = [{"kind": "resource", "resource_id": w.resource().id}]
+        return Call(track_id=make_track(w.app, w.moderator, publish=published, steps=steps), json=json)
+
+    return build
+
+
+CONTRACT_BODY = {"title": "Matrix learning plan", "items": [{"title": "Read the guide"}]}
+
+
+def contract(*, json: dict | None = None, completed: bool = False):
+    """The author's learning contract, shared with the member as manager (read, comment, co-sign)."""
+    def build(w: World) -> Call:
+        from community.actions import contracts as contract_actions
+        from community.models import LearningContract
+        from tests.factories import make_contract
+
+        contract_id = make_contract(w.app, w.author, shares=[(w.member, "manager")])
+        with w.app.app_context():
+            if completed:
+                contract_actions.complete_contract(w.author, contract_id)
+            item_id = db.session.get(LearningContract, contract_id).items[0].id
+            db.session.expunge_all()
+        return Call(contract_id=contract_id, item_id=item_id, json=json)
+
+    return build
+
+
+def contract_cells(ok: int = 200, *, member: int = 403, author: int | None = None,
+                   **overrides: int) -> dict[str, int]:
+    """A private contract: its owner (the author) and the member it is shared with; moderators,
+    admins and outsiders 404; suspended writers 403 before anything else."""
+    return member_write(ok, outsider=404, **{"member": member, "author": ok if author is None else author,
+                                              "moderator": 404, "admin": 404, **overrides})
+
+
+def milestone(*, json: dict | None = None, **fields):
+    """The author's milestone, shared with the member (who may read it, not change it)."""
+    def build(w: World) -> Call:
+        from tests.factories import make_milestone
+
+        return Call(milestone_id=make_milestone(w.app, w.author, shared_with=[w.member], **fields), json=json)
+
+    return build
+
+
 def thread_action(verb: str | None, json: dict | None = None):
     def build(w: World) -> Call:
         t = w.thread()
@@ -775,6 +843,76 @@ ROWS = [
         member_write(403, member=404, author=404), label="deleted"),
     Row("DELETE", "/resources/<int:resource_id>/feedback", helpful_resource, member_write(204)),
     Row("GET", "/me/feedback", nothing, any_login()),
+    # feed and follows
+    # (one's own home and follows: any login reads, suspended members don't write; deleted: 404 but to
+    # moderators)
+    Row("GET", "/feed", nothing, any_login()),
+    Row("GET", "/me/follows", nothing, any_login()),
+    Row("PUT", "/tags/<name>/follow", followed_tag, member_write(200)),
+    Row("DELETE", "/tags/<name>/follow", followed_tag, member_write(204)),
+    Row("PUT", "/threads/<int:thread_id>/watch", watch(), member_write(200)),
+    Row("PUT", "/threads/<int:thread_id>/watch", watch(deleted=True),
+        member_write(200, member=404, author=404), label="deleted"),
+    Row("DELETE", "/threads/<int:thread_id>/watch", watch(), member_write(204)),
+    # certification tracks
+    # (moderators build them; drafts are theirs only: 404 to members; members enroll and read their
+    # own progress; "Mark as done" on resources is any member's)
+    Row("GET", "/tracks", nothing, any_login()),
+    Row("POST", "/tracks", track_body, moderator_only(201)),
+    Row("GET", "/tracks/<int:track_id>", track(), any_login()),
+    Row("GET", "/tracks/<int:track_id>", track(published=False),
+        any_login(404, moderator=200, admin=200), label="draft"),
+    Row("PATCH", "/tracks/<int:track_id>", track(json={"title": "Renamed track"}), moderator_only(200)),
+    Row("DELETE", "/tracks/<int:track_id>", track(), admin_only(204), label="published"),
+    Row("DELETE", "/tracks/<int:track_id>", track(published=False),
+        moderator_only(204, member=404, author=404), label="draft"),
+    Row("POST", "/tracks/<int:track_id>/publish", track(published=False),
+        moderator_only(200, member=404, author=404)),
+    Row("POST", "/tracks/<int:track_id>/archive", track(), moderator_only(200)),
+    Row("POST", "/tracks/<int:track_id>/enroll", track(), member_write(201)),
+    Row("POST", "/tracks/<int:track_id>/enroll", track(published=False),
+        member_write(409, member=404, author=404), label="draft"),
+    Row("DELETE", "/tracks/<int:track_id>/enroll", track(), member_write(204)),
+    Row("GET", "/tracks/<int:track_id>/progress", track(), any_login()),
+    Row("GET", "/tracks/<int:track_id>/progress", track(published=False),
+        any_login(404, moderator=200, admin=200), label="draft"),
+    Row("PUT", "/resources/<int:resource_id>/done", resource, member_write(200)),
+    Row("PUT", "/resources/<int:resource_id>/done", deleted_resource,
+        member_write(403, member=404, author=404), label="deleted"),
+    Row("DELETE", "/resources/<int:resource_id>/done", resource, member_write(204)),
+    # learning contracts (the author's, shared with the member as manager; personal: others 404)
+    Row("POST", "/contracts", lambda w: Call(json=CONTRACT_BODY), member_write(201)),
+    Row("GET", "/contracts", nothing, any_login()),
+    Row("GET", "/contracts/<int:contract_id>", contract(), contract_cells(200, member=200, suspended=404)),
+    Row("PATCH", "/contracts/<int:contract_id>", contract(json={"title": "Renamed plan"}), contract_cells()),
+    Row("DELETE", "/contracts/<int:contract_id>", contract(), contract_cells(204)),
+    Row("POST", "/contracts/<int:contract_id>/items/<int:item_id>/done", contract(), contract_cells()),
+    Row("DELETE", "/contracts/<int:contract_id>/items/<int:item_id>/done", contract(), contract_cells()),
+    Row("POST", "/contracts/<int:contract_id>/comments", contract(json={"body": "Keep going"}),
+        contract_cells(201, member=201)),
+    Row("POST", "/contracts/<int:contract_id>/cosign", contract(),
+        contract_cells(200, member=200, author=403)),
+    Row("POST", "/contracts/<int:contract_id>/complete", contract(), contract_cells()),
+    Row("POST", "/contracts/<int:contract_id>/reopen", contract(completed=True), contract_cells()),
+    Row("PUT", "/contracts/<int:contract_id>/shares",
+        contract(json={"shares": [{"username": "member", "role": "mentor"}]}), contract_cells()),
+    Row("GET", "/contracts/<int:contract_id>/history", contract(),
+        contract_cells(200, member=200, suspended=404)),
+    # milestones (the author's own, shared with the member; everyone else, moderators too: 404;
+    # a suspended member's write is refused (403) before anything is looked up)
+    Row("GET", "/milestones", nothing, any_login()),
+    Row("POST", "/milestones", lambda w: Call(json={"title": "Ask two questions", "metric": "questions",
+                                                    "target": 2}), member_write(201)),
+    Row("GET", "/milestones/<int:milestone_id>", milestone(),
+        any_login(moderator=404, admin=404, suspended=404)),
+    Row("PATCH", "/milestones/<int:milestone_id>", milestone(json={"title": "Renamed goal"}),
+        author_only(200, moderator=404, admin=404)),
+    Row("DELETE", "/milestones/<int:milestone_id>", milestone(),
+        author_only(204, moderator=404, admin=404)),
+    Row("PUT", "/milestones/<int:milestone_id>/progress", milestone(metric="manual", json={"value": 1}),
+        author_only(200, moderator=404, admin=404)),
+    Row("PUT", "/milestones/<int:milestone_id>/shares", milestone(json={"usernames": ["member"]}),
+        author_only(200, moderator=404, admin=404)),
 ]
 
 

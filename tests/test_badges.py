@@ -83,10 +83,11 @@ def test_rules_declare_the_documented_thresholds(slug, condition):
     assert RULES_BY_SLUG[slug].condition == condition
 
 
-def test_only_score_bronze_badges_are_revocable_and_future_features_wait():
+def test_only_score_bronze_badges_are_revocable_and_learning_badges_count_real_progress():
     assert {r.slug for r in RULES if r.revocable} == {"nice-answer", "nice-question"}
-    assert {r.slug: r.waiting_for for r in RULES if not r.live} == {
-        "track-finisher": "learning tracks", "milestone-reached": "learning tracks"}
+    assert RULES_BY_SLUG["milestone-reached"].condition == c.MilestonesReached(1)
+    assert RULES_BY_SLUG["track-finisher"].condition == c.TracksCompleted()
+    assert RULES_BY_SLUG["track-finisher"].repeatable
 
 
 # --- first steps ---------------------------------------------------------------------------------

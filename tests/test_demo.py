@@ -35,6 +35,8 @@ def test_the_demo_has_polls_a_survey_and_a_session_to_try(app, api):
         "How is the community working for you?"]
     [session] = api.get("live-sessions").json["items"]
     assert session["going_count"] == 2 and session["resources"]
+    [track] = tom.get("tracks").json["items"]
+    assert track["enrollment"]["done_steps"] == 1 and track["total_steps"] == 3
 
 
 def user_named(app, username: str) -> User:

@@ -22,7 +22,7 @@ def test_badges_and_leaderboard_pages_are_in_the_nav_and_render(app, client):
     badges = client.get("/badges")
     page = text_of(badges)
     for phrase in ("Gold", "Silver", "Bronze", "First Question", "1 person", "Great Answer",
-                   "0 people", "Arrives with learning tracks", "Curator", "Live Helper"):
+                   "0 people", "Track Finisher", "Goal Getter", "Curator", "Live Helper"):
         assert phrase in page, phrase
     assert_no_inline_script(source_of(badges))
     assert 'aria-current="page"' in source_of(badges).split('href="/badges"', 1)[1][:80]

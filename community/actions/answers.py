@@ -8,7 +8,7 @@ from ..badges import Trigger
 from ..db import atomic
 from ..errors import Forbidden, ValidationFailed
 from ..extensions import db
-from ..models import Post, PostType, User
+from ..models import Post, PostType, User, WatchReason
 from ..models.base import utcnow
 from ..payloads import answer_payload, answer_url
 from ..permissions import (
@@ -25,9 +25,11 @@ from ..realtime.events import record_event
 from ..text.markdown import render_markdown
 from . import reputation
 from .badges import award_for
+from .follows import watch_automatically
 from .notifications import notify, notify_mentions, notify_new_answer
 from .post_audit import audit_post_delete, audit_post_edit
 from .post_limits import check_post_rate
+from .progress import after_activity
 from .resource_links import post_deleted, sync_post_links
 from .threads import (
     QuestionChanges,
@@ -63,7 +65,9 @@ def post_answer(actor: User, thread_id: int, body: object) -> Post:
                      answer_payload(answer, thread.accepted_answer_id),
                      subject=f"post:{answer.id}")
         notify_new_answer(actor, answer, thread)
+        watch_automatically(actor.id, thread.id, WatchReason.ANSWERED)
         award_for(actor.id, Trigger.ANSWER_POSTED, post_id=answer.id)
+        after_activity(actor.id)
     return answer
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 from ..db import atomic
 from ..errors import ValidationFailed
 from ..extensions import db
-from ..models import Notification, Post, User
+from ..models import Notification, Post, ThreadWatch, User, WatchLevel
 from ..models.base import is_row_id, utcnow
 from ..payloads import answer_url, notification_payload, thread_url
 from ..queries.notifications import count_unread
@@ -54,17 +54,17 @@ def notify_mentions(actor: User, post: Post, thread: Post, *, previous_body: str
 
 
 def notify_new_answer(actor: User, answer: Post, thread: Post) -> None:
-    """Mentions first; then the asker; then everyone else who answered the thread (watchers)."""
+    """Mentions first; then the asker; then everyone watching the thread. Muting a thread
+    silences all but mentions."""
     done = set(notify_mentions(actor, answer, thread)) | {actor.id}
     url = answer_url(thread.id, answer.id)
-    if thread.author_id not in done:
+    levels = dict(db.session.execute(select(ThreadWatch.user_id, ThreadWatch.level)
+                                     .where(ThreadWatch.thread_id == thread.id)).all())
+    if thread.author_id not in done and levels.get(thread.author_id) != WatchLevel.MUTED:
         done |= set(notify([thread.author_id], "answer_on_your_thread", actor, thread.title, url,
                            answer.id))
-    watchers = db.session.scalars(
-        select(Post.author_id).where(Post.parent_id == thread.id, Post.deleted_at.is_(None),
-                                     Post.id != answer.id).distinct())
-    notify([uid for uid in watchers if uid not in done], "reply_in_watched_thread", actor,
-           thread.title, url, answer.id)
+    watchers = [uid for uid, level in levels.items() if level == WatchLevel.WATCHING and uid not in done]
+    notify(sorted(watchers), "reply_in_watched_thread", actor, thread.title, url, answer.id)
 
 
 def mark_read(user: User, ids: object = None, *, all_: bool = False) -> int:

@@ -37,9 +37,10 @@ from ..models import (
     SurveyQuestion,
     SurveyResponse,
     SurveyStatus,
+    Track,
     User,
 )
-from ..models.base import utcnow
+from ..models.base import is_row_id, utcnow
 from ..payloads.surveys import survey_url
 from ..permissions import require_active_account
 from ..queries import surveys as survey_queries
@@ -73,6 +74,7 @@ class SurveyDraft:
     departments: list[str]
     closes_at: datetime | None
     questions: list[QuestionDraft]
+    track_id: int | None = None  # for audience "track"
 
 
 # --- validation --------------------------------------------------------------------------------
@@ -156,14 +158,30 @@ def check_survey_fields(data: Mapping[str, Any], *, base: Survey | None = None) 
         raise ValidationFailed({"audience": "must be one of " + ", ".join(AUDIENCES)})
     departments = (check_departments(data.get("departments")) if given("departments")
                    else survey_queries.survey_departments(base))
-    if audience == SurveyAudience.EVERYONE:
+    track_id = check_track_id(data.get("track_id")) if given("track_id") else base.track_id
+    if audience == SurveyAudience.TRACK:
         departments = []
-    elif not departments:
-        raise ValidationFailed({"departments": "must name at least one department"})
+        if track_id is None:
+            raise ValidationFailed({"track_id": "must name the track whose members answer"})
+    elif audience == SurveyAudience.EVERYONE:
+        departments, track_id = [], None
+    else:
+        track_id = None
+        if not departments:
+            raise ValidationFailed({"departments": "must name at least one department"})
     closes_at = check_closes_at(data.get("closes_at"), now) if given("closes_at") else base.closes_at
     questions = check_questions(data.get("questions")) if given("questions") else None
     return SurveyDraft(title, description, anonymous, str(audience), departments, closes_at,
-                       questions if questions is not None else [])
+                       questions if questions is not None else [], track_id)
+
+
+def check_track_id(value: object) -> int | None:
+    """A certification track that exists (drafts too: a survey can be prepared with its track)."""
+    if value in (None, ""):
+        return None
+    if not is_row_id(value) or db.session.get(Track, value) is None:
+        raise ValidationFailed({"track_id": "must be an existing track"})
+    return int(value)
 
 
 # --- building, opening and closing -------------------------------------------------------------
@@ -187,6 +205,8 @@ def _apply(survey: Survey, draft: SurveyDraft) -> None:
     survey.title, survey.description, survey.anonymous = draft.title, draft.description, draft.anonymous
     survey.audience, survey.departments = draft.audience, json.dumps(draft.departments)
     survey.closes_at = draft.closes_at
+    # The relationship too, so the payload names the track without loading it lazily.
+    survey.track = db.session.get(Track, draft.track_id) if draft.track_id is not None else None
 
 
 def create_survey(actor: User, data: Mapping[str, Any]) -> Survey:

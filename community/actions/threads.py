@@ -11,7 +11,7 @@ from ..badges import Trigger
 from ..db import atomic, insert_ignoring_conflicts
 from ..errors import Forbidden
 from ..extensions import db
-from ..models import Post, PostType, ThreadView, User
+from ..models import Post, PostType, ThreadView, User, WatchReason
 from ..models.base import utcnow
 from ..payloads import thread_payload
 from ..permissions import (
@@ -30,9 +30,11 @@ from ..realtime.events import record_event
 from ..text.markdown import render_markdown
 from ..text.validation import check_tag_names, check_text
 from .badges import award_for
+from .follows import watch_automatically
 from .notifications import notify_mentions
 from .post_audit import audit_post_delete, audit_post_edit
 from .post_limits import check_post_rate
+from .progress import after_activity
 from .resource_links import post_deleted, sync_post_links
 from .tags import adjust_question_counts, ensure_tags
 
@@ -80,7 +82,9 @@ def ask_question(actor: User, draft: QuestionDraft) -> Post:
         record_event(channels.THREADS, "thread_created", thread_payload(thread),
                      subject=f"post:{thread.id}")
         notify_mentions(actor, thread, thread)
+        watch_automatically(actor.id, thread.id, WatchReason.ASKED)
         award_for(actor.id, Trigger.QUESTION_ASKED, post_id=thread.id)
+        after_activity(actor.id)
     return thread
 
 

@@ -77,8 +77,3 @@ class BadgeRule:
     condition: Condition
     repeatable: bool = False   # once per subject (a post, a tag) instead of once per user
     revocable: bool = False    # taken back when the condition stops holding (e.g. score drops)
-    waiting_for: str = ""      # the feature whose actions will trigger it, while it is not built
-
-    @property
-    def live(self) -> bool:
-        return not self.waiting_for

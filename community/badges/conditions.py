@@ -20,12 +20,14 @@ from ..models import (
     HelpRequest,
     HelpStatus,
     Kudos,
+    Milestone,
     Post,
     PostType,
     Resource,
     ResourceRating,
     Room,
     Tag,
+    TrackEnrollment,
     User,
     Vote,
     post_tags,
@@ -303,13 +305,25 @@ class WellRatedResources:
 
 
 @dataclass(frozen=True)
-class NotBuiltYet:
-    """The feature this badge rewards does not exist yet, so nobody qualifies (no fake data).
+class MilestonesReached:
+    """At least ``count`` of the user's own milestones reached; earned by the count-th one."""
 
-    ``needs`` says what the real condition will count once the feature's tables exist.
-    """
-
-    needs: str
+    count: int
 
     def __call__(self, ctx: Context) -> list[Earned]:
-        return []
+        row = db.session.execute(
+            select(Milestone.id).where(Milestone.owner_id == ctx.user_id, Milestone.reached_at.is_not(None))
+            .order_by(Milestone.reached_at, Milestone.id).offset(self.count - 1).limit(1)).first()
+        return [Earned("", None, f"/milestones/{row.id}")] if row else []
+
+
+@dataclass(frozen=True)
+class TracksCompleted:
+    """Each certification track the user completed: one award per track (subject track:<id>)."""
+
+    def __call__(self, ctx: Context) -> list[Earned]:
+        rows = db.session.scalars(
+            select(TrackEnrollment.track_id).where(TrackEnrollment.user_id == ctx.user_id,
+                                                   TrackEnrollment.completed_at.is_not(None))
+            .order_by(TrackEnrollment.completed_at, TrackEnrollment.id))
+        return [Earned(f"track:{track_id}", None, f"/tracks/{track_id}") for track_id in rows]

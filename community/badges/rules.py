@@ -1,9 +1,7 @@
 """Every badge, as data. Add a badge by adding a rule here; `community badges recompute` backfills it.
 
 A rule names the triggers that may change its outcome and a condition (a query) that says which
-subjects the user qualifies for. Rules with ``waiting_for`` reward features that are not built
-yet: their triggers are named for the future actions, and their condition finds nobody until the
-feature lands and replaces ``not_built_yet`` with a real query.
+subjects the user qualifies for.
 """
 
 from __future__ import annotations
@@ -94,11 +92,9 @@ RULES: tuple[BadgeRule, ...] = (
               (Trigger.RESOURCE_RATED,), c.ResourcesRated(10)),
     # --- later features (declared now; their actions will call award_for with these triggers)
     BadgeRule("track-finisher", "Track Finisher", Tier.SILVER, "Completed a learning track.",
-              (Trigger.TRACK_COMPLETED,), c.NotBuiltYet("each completed track, subject track:<id>"),
-              repeatable=True, waiting_for="learning tracks"),
+              (Trigger.TRACK_COMPLETED,), c.TracksCompleted(), repeatable=True),
     BadgeRule("milestone-reached", "Goal Getter", Tier.BRONZE, "Reached one of your own milestones.",
-              (Trigger.MILESTONE_REACHED,), c.NotBuiltYet("1 milestone the user reached"),
-              waiting_for="learning tracks"),
+              (Trigger.MILESTONE_REACHED,), c.MilestonesReached(1)),
 )
 
 RULES_BY_SLUG: dict[str, BadgeRule] = {rule.slug: rule for rule in RULES}

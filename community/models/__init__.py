@@ -1,16 +1,27 @@
 """Persistence only: one module per domain noun. Importing this package registers every table."""
 
 from .badges import BadgeAward, Kudos, VoteFlag
+from .contracts import ContractEntry, ContractItem, ContractShare, LearningContract, ShareRole
 from .events import Event
 from .feedback import ContentFeedback, FeedbackTarget
+from .follows import TagFollow, ThreadWatch, WatchLevel, WatchReason
 from .imports import ImportedObject
 from .live_sessions import LiveSession, LiveSessionResource, LiveSessionRsvp, RsvpStatus
+from .milestones import Milestone, MilestoneMetric, MilestoneShare
 from .moderation import AuditEntry, Flag, FlagReason, FlagStatus, FlagTarget, SiteSetting
 from .notifications import Notification
 from .polls import Poll, PollBallot, PollChoice, PollOption
 from .reminders import SentReminder
 from .reputation import ReputationEntry
-from .resources import PreviewStatus, Resource, ResourceKind, ResourceLink, ResourceRating, resource_tags
+from .resources import (
+    PreviewStatus,
+    Resource,
+    ResourceCompletion,
+    ResourceKind,
+    ResourceLink,
+    ResourceRating,
+    resource_tags,
+)
 from .rooms import HelpRequest, HelpStatus, Message, Room, RoomMember, RoomRole
 from .search import SearchCursor
 from .surveys import (
@@ -24,6 +35,7 @@ from .surveys import (
     SurveyStatus,
 )
 from .threads import Post, PostType, Tag, ThreadView, Vote, post_tags
+from .tracks import StepKind, Track, TrackEnrollment, TrackPrerequisite, TrackStep
 from .users import ApiToken, PasswordResetToken, Role, User, user_skills
 
 __all__ = [
@@ -31,6 +43,9 @@ __all__ = [
     "AuditEntry",
     "BadgeAward",
     "ContentFeedback",
+    "ContractEntry",
+    "ContractItem",
+    "ContractShare",
     "Event",
     "FeedbackTarget",
     "Flag",
@@ -41,10 +56,14 @@ __all__ = [
     "HelpStatus",
     "ImportedObject",
     "Kudos",
+    "LearningContract",
     "LiveSession",
     "LiveSessionResource",
     "LiveSessionRsvp",
     "Message",
+    "Milestone",
+    "MilestoneMetric",
+    "MilestoneShare",
     "Notification",
     "PasswordResetToken",
     "Poll",
@@ -57,6 +76,7 @@ __all__ = [
     "QuestionKind",
     "ReputationEntry",
     "Resource",
+    "ResourceCompletion",
     "ResourceKind",
     "ResourceLink",
     "ResourceRating",
@@ -67,7 +87,9 @@ __all__ = [
     "RsvpStatus",
     "SearchCursor",
     "SentReminder",
+    "ShareRole",
     "SiteSetting",
+    "StepKind",
     "Survey",
     "SurveyAnswer",
     "SurveyAudience",
@@ -76,10 +98,18 @@ __all__ = [
     "SurveyResponse",
     "SurveyStatus",
     "Tag",
+    "TagFollow",
     "ThreadView",
+    "ThreadWatch",
+    "Track",
+    "TrackEnrollment",
+    "TrackPrerequisite",
+    "TrackStep",
     "User",
     "Vote",
     "VoteFlag",
+    "WatchLevel",
+    "WatchReason",
     "post_tags",
     "resource_tags",
     "user_skills",

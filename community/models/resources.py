@@ -142,3 +142,14 @@ class ResourceLink(db.Model):
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ResourceCompletion(db.Model):
+    """A member finished a resource ("Mark as done"): what track steps and milestones count."""
+
+    __tablename__ = "resource_completions"
+    __table_args__ = (Index("ix_resource_completions_user_completed", "user_id", "completed_at"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    resource_id: Mapped[int] = mapped_column(ForeignKey("resources.id", ondelete="CASCADE"), primary_key=True)
+    completed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

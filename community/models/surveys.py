@@ -1,5 +1,5 @@
-"""Surveys: questions (a rating from 1 to 5, single or multiple choice, free text) sent to everyone or to
-chosen departments, answered once per member.
+"""Surveys: questions (a rating from 1 to 5, single or multiple choice, free text) sent to everyone, to
+chosen departments or to a track's enrollees, answered once per member.
 
 Who answered and what they answered are kept apart. ``SurveyCompletion`` says that a member has
 answered (so they are asked only once) and on which day; ``SurveyResponse`` holds the answers.
@@ -31,6 +31,7 @@ class SurveyStatus(enum.StrEnum):
 class SurveyAudience(enum.StrEnum):
     EVERYONE = "everyone"
     DEPARTMENTS = "departments"
+    TRACK = "track"  # the members enrolled in ``track_id``
 
 
 class QuestionKind(enum.StrEnum):
@@ -51,6 +52,8 @@ class Survey(db.Model):
     anonymous: Mapped[bool] = mapped_column(Boolean, default=True)
     audience: Mapped[str] = mapped_column(String(12), default=SurveyAudience.EVERYONE.value)
     departments: Mapped[str] = mapped_column(Text, default="[]")  # JSON list, for DEPARTMENTS
+    track_id: Mapped[int | None] = mapped_column(ForeignKey("tracks.id", ondelete="SET NULL"),
+                                                 nullable=True)  # for TRACK
     status: Mapped[str] = mapped_column(String(8), default=SurveyStatus.DRAFT.value)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -59,6 +62,9 @@ class Survey(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     author: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+    # For TRACK: the payload names it. Loaded in its own query: a joined outer load would stop
+    # the FOR UPDATE of survey changes on PostgreSQL.
+    track = relationship("Track", lazy="selectin")
     questions: Mapped[list[SurveyQuestion]] = relationship(
         lazy="selectin", order_by="SurveyQuestion.position", cascade="all, delete-orphan")
 

@@ -21,7 +21,10 @@ from .content_feedback import (
     feedback_summary_payload,
     feedback_totals_payload,
 )
+from .contracts import contract_entry_payload, contract_item_payload, contract_payload, contract_url
+from .feed import feed_payload, tag_follow_payload, watch_payload, watched_thread_payload
 from .live_sessions import live_session_payload, live_session_url, rsvp_payload
+from .milestones import milestone_payload, milestone_progress_payload, milestone_url
 from .moderation import audit_entry_payload, flag_payload, flag_target_payload, suspension_payload
 from .polls import poll_payload
 from .recognition import (
@@ -52,6 +55,11 @@ __all__ = [
     "audit_entry_payload",
     "award_payload",
     "badge_payload",
+    "contract_entry_payload",
+    "contract_item_payload",
+    "contract_payload",
+    "contract_url",
+    "feed_payload",
     "feedback_item_payload",
     "feedback_summary_payload",
     "feedback_totals_payload",
@@ -65,6 +73,9 @@ __all__ = [
     "live_session_url",
     "message_payload",
     "message_url",
+    "milestone_payload",
+    "milestone_progress_payload",
+    "milestone_url",
     "notification_payload",
     "page_payload",
     "poll_payload",
@@ -83,9 +94,12 @@ __all__ = [
     "survey_results_payload",
     "survey_url",
     "suspension_payload",
+    "tag_follow_payload",
     "thread_payload",
     "thread_url",
     "user_payload",
     "user_url",
     "vote_flag_payload",
+    "watch_payload",
+    "watched_thread_payload",
 ]

@@ -24,7 +24,7 @@ def badge_payload(rule: BadgeRule) -> dict[str, Any]:
     """A badge as listed: the rule's public fields (awarded_count is added by the caller)."""
     return {"slug": rule.slug, "name": rule.name, "tier": rule.tier.value,
             "description": rule.description, "repeatable": rule.repeatable,
-            "revocable": rule.revocable, "available": rule.live, "url": f"/badges/{rule.slug}"}
+            "revocable": rule.revocable, "url": f"/badges/{rule.slug}"}
 
 
 def award_payload(award: BadgeAward, rule: BadgeRule) -> dict[str, Any]:

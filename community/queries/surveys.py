@@ -32,6 +32,7 @@ from ..models import (
     SurveyQuestion,
     SurveyResponse,
     SurveyStatus,
+    TrackEnrollment,
     User,
 )
 from ..models.base import is_row_id, utcnow
@@ -92,7 +93,17 @@ def in_audience(survey: Survey, user: User | None) -> bool:
         return False
     if survey.audience == SurveyAudience.EVERYONE:
         return True
+    if survey.audience == SurveyAudience.TRACK:
+        return user.id in track_member_ids(survey)
     return department_matches(survey, user.department)
+
+
+def track_member_ids(survey: Survey) -> set[int]:
+    """The members enrolled in the survey's track (completed or not)."""
+    if survey.track_id is None:
+        return set()
+    return set(db.session.scalars(select(TrackEnrollment.user_id)
+                                  .where(TrackEnrollment.track_id == survey.track_id)))
 
 
 def get_survey(survey_id: object, *, for_share: bool = False) -> Survey | None:
@@ -188,6 +199,8 @@ def pending_surveys(user: User | None, limit: int = HOME_BOX_LIMIT) -> list[Surv
 
 
 def audience_user_ids(survey: Survey) -> list[int]:
+    if survey.audience == SurveyAudience.TRACK:
+        return sorted(track_member_ids(survey))
     rows = db.session.execute(select(User.id, User.department).order_by(User.id))
     if survey.audience == SurveyAudience.EVERYONE:
         return [row.id for row in rows]
@@ -195,6 +208,8 @@ def audience_user_ids(survey: Survey) -> list[int]:
 
 
 def audience_size(survey: Survey) -> int:
+    if survey.audience == SurveyAudience.TRACK:
+        return len(track_member_ids(survey))
     if survey.audience == SurveyAudience.EVERYONE:
         return db.session.scalar(select(func.count(User.id))) or 0
     rows = db.session.execute(select(User.department, func.count(User.id)).group_by(User.department))

@@ -246,6 +246,16 @@ const NOTIFICATION_TEXT = {
   live_session_seat: "",
   live_session_reminder: "Reminder:",
   live_session_feedback: "Feedback wanted:",
+  contract_shared: "shared a learning contract with you:",
+  contract_comment: "commented on the learning contract",
+  contract_cosigned: "co-signed your learning contract",
+  contract_completed: "completed the learning contract",
+  contract_due: "Reminder:",
+  contract_late: "Late:",
+  milestone_reached: "You reached your milestone",
+  milestone_due_soon: "Due tomorrow:",
+  milestone_shared: "shared a milestone with you:",
+  track_completed: "You completed the learning track",
 };
 
 function userHandlers() {

@@ -66,9 +66,12 @@ def init_app(app: Flask) -> None:
     from . import (
         accounts,
         content_feedback,
+        contracts,
+        feed,
         flags,
         help_requests,
         live_sessions,
+        milestones,
         notifications,
         polls,
         posts,
@@ -78,6 +81,7 @@ def init_app(app: Flask) -> None:
         search,
         surveys,
         threads,
+        tracks,
     )
 
     api = CommunityApi()
@@ -85,7 +89,8 @@ def init_app(app: Flask) -> None:
                                    "extra_plugins": [ResponsesPlugin()]})
     app.before_request(_require_json_object)
     for module in (accounts, threads, posts, notifications, search, rooms, help_requests, recognition,
-                   resources, flags, live_sessions, polls, content_feedback, surveys):
+                   resources, flags, live_sessions, polls, content_feedback, surveys, feed, contracts,
+                   tracks, milestones):
         api.register_blueprint(module.bp)
     from . import admin  # suspensions, roles, site settings, the audit log
 

@@ -28,6 +28,8 @@ class SurveyPatch(Input):
     anonymous = fields.Boolean(metadata={"description": "anonymous surveys never link an answer to a person"})
     audience = fields.String(metadata=one_of(survey_actions.AUDIENCES))
     departments = fields.List(fields.String(), metadata={"description": "for audience departments"})
+    track_id = fields.Raw(allow_none=True, metadata={
+        "type": "integer", "description": "for audience track: its enrolled members"})
     closes_at = fields.String(allow_none=True, metadata={"description": "ISO 8601 UTC time, optional"})
     questions = fields.List(fields.Raw(), metadata={
         "description": "[{kind: rating|single|multiple|text, prompt, options?: [label], required?: true}]"})

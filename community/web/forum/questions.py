@@ -19,6 +19,7 @@ from ...permissions import can_edit_post
 from ...queries import threads as thread_queries
 from ...queries.content_feedback import thread_page_feedback
 from ...queries.events import last_event_id
+from ...queries.follows import watch_level
 from ...queries.paging import Page, parse_page
 from ...queries.polls import may_create_thread_poll, thread_poll_views
 from ...queries.resources import thread_sidebar_resources
@@ -73,7 +74,8 @@ def render_thread(thread: Post, status: int = 200, *, answer_values: Mapping[str
                            form_message=answer_message, answer_template=answer_stand_in(thread),
                            last_event_id=last_event_id(channels.thread(thread.id)),
                            content_feedback=thread_page_feedback(current_user, thread, answers),
-                           linked_resources=linked_resources, suggested_resources=suggested_resources)
+                           linked_resources=linked_resources, suggested_resources=suggested_resources,
+                           watch_level=watch_level(current_user, thread.id))  # one query, members only
     return page, status
 
 

@@ -20,6 +20,7 @@ from ...actions import surveys as survey_actions
 from ...errors import Conflict, Forbidden, ValidationFailed
 from ...models import Survey, SurveyStatus
 from ...queries import surveys as survey_queries
+from ...queries import tracks as track_queries
 from ..forms import form_text, refusal_page, render_form
 from .blueprint import bp
 
@@ -55,6 +56,7 @@ def _survey_fields(rows: list[dict[str, Any]]) -> tuple[dict[str, Any], list[int
     return {"title": form_text("title"), "description": form_text("description"),
             "anonymous": bool(request.form.get("anonymous")), "audience": form_text("audience"),
             "departments": departments, "closes_at": _closes_at(form_text("closes_at")),
+            "track_id": int(form_text("track_id")) if form_text("track_id").isdigit() else None,
             "questions": questions}, kept
 
 
@@ -77,11 +79,11 @@ def _blank_question() -> dict[str, Any]:
 def _values_of(survey: Survey | None) -> dict[str, Any]:
     if survey is None:
         return {"title": "", "description": "", "anonymous": True, "audience": "everyone", "departments": "",
-                "closes_at": "", "questions": [_blank_question()]}
+                "closes_at": "", "track_id": "", "questions": [_blank_question()]}
     closes = survey.closes_at.strftime("%Y-%m-%dT%H:%M") if survey.closes_at else ""
     return {"title": survey.title, "description": survey.description, "anonymous": survey.anonymous,
             "audience": survey.audience, "departments": ", ".join(survey_queries.survey_departments(survey)),
-            "closes_at": closes,
+            "closes_at": closes, "track_id": str(survey.track_id or ""),
             "questions": [{"kind": q.kind, "prompt": q.prompt, "required": q.required,
                            "options": "\n".join(survey_queries.question_options(q))}
                           for q in survey.questions]}
@@ -90,13 +92,15 @@ def _values_of(survey: Survey | None) -> dict[str, Any]:
 def _posted_values(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return {"title": form_text("title"), "description": form_text("description"),
             "anonymous": bool(request.form.get("anonymous")), "audience": form_text("audience") or "everyone",
-            "departments": form_text("departments"), "closes_at": form_text("closes_at"), "questions": rows}
+            "departments": form_text("departments"), "closes_at": form_text("closes_at"),
+            "track_id": form_text("track_id"), "questions": rows}
 
 
 def _builder(values: dict[str, Any], survey: Survey | None, status: int = 200,
              errors: dict[str, str] | None = None, message: str | None = None) -> ResponseReturnValue:
     return render_form(TEMPLATE, status, values=values, errors=errors, message=message, survey=survey,
-                       kinds=KIND_LABELS, known_departments=survey_queries.known_departments())
+                       kinds=KIND_LABELS, known_departments=survey_queries.known_departments(),
+                       tracks=track_queries.list_tracks(current_user, status="all"))
 
 
 KIND_LABELS = {"rating": "Rating from 1 to 5", "single": "Single choice", "multiple": "Multiple choice",

@@ -1,0 +1,5 @@
+"""The "milestones" blueprint object, shared by the modules that attach routes to it."""
+
+from flask import Blueprint
+
+bp = Blueprint("milestones", __name__)
