@@ -44,7 +44,7 @@ from ..models.base import is_row_id, utcnow
 from ..payloads.surveys import survey_url
 from ..permissions import require_active_account
 from ..queries import surveys as survey_queries
-from ..text.validation import check_moment, check_text, text_problem
+from ..text.validation import check_moment, check_name_list, check_text, text_problem
 from .audit import record_audit
 from .notifications import notify
 
@@ -97,16 +97,7 @@ def check_closes_at(value: object, now: datetime) -> datetime | None:
 
 
 def check_departments(value: object) -> list[str]:
-    if value is None:
-        return []
-    if not isinstance(value, list) or len(value) > MAX_DEPARTMENTS:
-        raise ValidationFailed({"departments": f"must be a list of at most {MAX_DEPARTMENTS} departments"})
-    seen: dict[str, str] = {}
-    for name in value:
-        text = " ".join(check_text("departments", name, max_len=DEPARTMENT_MAX).split())
-        if text:
-            seen.setdefault(survey_queries.normalize_department(text), text)
-    return list(seen.values())
+    return check_name_list("departments", value, max_count=MAX_DEPARTMENTS, max_len=DEPARTMENT_MAX)
 
 
 def check_question(n: int, value: object) -> QuestionDraft:

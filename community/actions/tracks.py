@@ -27,7 +27,7 @@ from ..permissions import require_active_account
 from ..queries import tracks as track_queries
 from ..queries.resources import get_resource
 from ..text.markdown import render_markdown
-from ..text.validation import check_text
+from ..text.validation import check_name_list, check_text
 from .audit import record_audit
 from .badges import award_for
 from .notifications import notify
@@ -109,17 +109,8 @@ class TrackDraft:
 
 
 def check_names(field: str, value: object) -> list[str]:
-    """A list of department or job-role names (spaces tidied, repeats dropped ignoring case)."""
-    if value is None:
-        return []
-    if not isinstance(value, list) or len(value) > AUDIENCE_MAX:
-        raise ValidationFailed({field: f"must be a list of at most {AUDIENCE_MAX} names"})
-    seen: dict[str, str] = {}
-    for name in value:
-        text = " ".join(check_text(field, name, max_len=AUDIENCE_NAME_MAX).split())
-        if text:
-            seen.setdefault(text.casefold(), text)
-    return list(seen.values())
+    """A list of department or job-role names."""
+    return check_name_list(field, value, max_count=AUDIENCE_MAX, max_len=AUDIENCE_NAME_MAX)
 
 
 def check_step(n: int, value: object) -> StepDraft:

@@ -36,6 +36,7 @@ from ..models import (
     User,
 )
 from ..models.base import is_row_id, utcnow
+from ..text.validation import name_key
 from .paging import Page
 
 STATUSES = tuple(status.value for status in SurveyStatus)
@@ -48,7 +49,7 @@ def can_manage_surveys(user: User | None) -> bool:
 
 
 def normalize_department(name: str) -> str:
-    return " ".join(name.split()).casefold()
+    return name_key(name)
 
 
 def survey_departments(survey: Survey) -> list[str]:

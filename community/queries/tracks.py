@@ -32,6 +32,7 @@ from ..models import (
     User,
     post_tags,
 )
+from ..text.validation import name_key
 
 ACTIVITY_KINDS = (StepKind.ANSWER_IN_TAG.value, StepKind.ASK_IN_TAG.value)
 
@@ -236,10 +237,10 @@ def audience_matches(track: Track, user: User | None) -> bool:
     departments, roles = json_list(track.departments), json_list(track.job_roles)
     if not departments and not roles:
         return False  # "for everyone" is not a recommendation
-    department = (getattr(user, "department", "") or "").casefold()
-    role = (getattr(user, "job_role", "") or "").casefold()
-    return ((not departments or department in {d.casefold() for d in departments})
-            and (not roles or role in {r.casefold() for r in roles}))
+    department = name_key(getattr(user, "department", "") or "")
+    role = name_key(getattr(user, "job_role", "") or "")
+    return ((not departments or department in {name_key(d) for d in departments})
+            and (not roles or role in {name_key(r) for r in roles}))
 
 
 def list_tracks(viewer: User | None, *, status: str = "published", recommended: bool = False

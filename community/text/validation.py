@@ -85,3 +85,23 @@ def check_moment(field: str, value: object, *, naive_is_utc: bool) -> datetime:
             raise ValidationFailed({field: "must include an offset such as Z or +01:00"})
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
+
+
+def name_key(name: str) -> str:
+    """How department and job-role names compare: spaces tidied, case ignored."""
+    return " ".join(name.split()).casefold()
+
+
+def check_name_list(field: str, value: object, *, max_count: int, max_len: int) -> list[str]:
+    """A list of names such as departments or job roles: spaces tidied, blanks and repeats (by
+    name_key) dropped, the first spelling kept."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or len(value) > max_count:
+        raise ValidationFailed({field: f"must be a list of at most {max_count} names"})
+    seen: dict[str, str] = {}
+    for name in value:
+        text = " ".join(check_text(field, name, max_len=max_len).split())
+        if text:
+            seen.setdefault(name_key(text), text)
+    return list(seen.values())
