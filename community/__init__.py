@@ -104,6 +104,7 @@ def _register_blueprints(app: Flask) -> None:
     from .web import live_sessions as live_session_pages
     from .web import milestones as milestone_pages
     from .web import moderation as moderation_pages
+    from .web import polls as poll_pages
     from .web import resources as resource_pages
     from .web import rooms as room_pages
     from .web import search as search_pages
@@ -131,5 +132,6 @@ def _register_blueprints(app: Flask) -> None:
     contract_pages.init_app(app)
     feed_pages.init_app(app)
     moderation_pages.init_app(app)
+    poll_pages.init_app(app)
     admin_pages.init_app(app)
     app.register_blueprint(cli_bp)

@@ -14,7 +14,7 @@ from community.extensions import db
 from community.models import PollBallot, PollChoice, Role
 from community.scheduler import run_due_jobs
 from tests.factories import make_room, make_thread, make_user
-from tests.support import ApiClient, run_together
+from tests.support import ApiClient, csrf_token_from, run_together
 
 
 def iso_in(**delta: float) -> str:
@@ -259,6 +259,41 @@ def test_the_thread_page_shows_polls_to_members_and_guests(setting, app, client,
     member = client.get(path).get_data(as_text=True)
     assert 'name="option_ids"' in member and "Withdraw vote" in member and "Log in to vote" not in member
     assert "Add a poll" not in member  # only the asker (or a moderator) adds polls
+
+
+def test_the_poll_form_works_without_javascript(setting, app, client, auth):
+    poll = new_poll(setting["asker"], thread_id=setting["thread"].id)
+    first, second = (option["id"] for option in poll["options"][:2])
+    path = f"/questions/{setting['thread'].id}"
+    auth.login(setting["voter_user"].username)
+    page = client.get(path).get_data(as_text=True)
+    assert f'action="/polls/{poll["id"]}"' in page and 'name="action" value="vote"' in page
+    form = {"csrf_token": csrf_token_from(page), "next": path}
+
+    def post(**fields):
+        return client.post(f"/polls/{poll['id']}", data={**form, **fields})
+
+    voted = post(action="vote", option_ids=[str(second)])
+    assert voted.status_code == 302 and voted.headers["Location"] == f"{path}#poll-{poll['id']}"
+    assert "Your vote is in." in client.get(path).get_data(as_text=True)
+    assert setting["voter"].get(f"polls/{poll['id']}").json["my_option_ids"] == [second]
+    post(action="vote", option_ids=[str(first)])
+    assert setting["voter"].get(f"polls/{poll['id']}").json["my_option_ids"] == [first]
+
+    assert post(action="vote").status_code == 302  # nothing chosen: refused, and said so
+    assert "Choose an option first." in client.get(path).get_data(as_text=True)
+    post(action="vote", option_ids=["not-a-number"])
+    assert "must be options of this poll" in client.get(path).get_data(as_text=True)
+    post(action="close")  # not the voter's to close
+    assert "author" in client.get(path).get_data(as_text=True)
+    assert setting["voter"].get(f"polls/{poll['id']}").json["closed"] is False
+
+    post(action="withdraw")
+    assert setting["voter"].get(f"polls/{poll['id']}").json["my_option_ids"] == []
+    away = client.post(f"/polls/{poll['id']}", data={**form, "action": "withdraw", "next": "https://evil.example/"})
+    assert away.headers["Location"] == f"/#poll-{poll['id']}"  # only paths on this site
+    no_token = client.post(f"/polls/{poll['id']}", data={"action": "withdraw"})
+    assert no_token.status_code == 403
 
 
 def test_suspended_members_cannot_vote(setting, app):

@@ -95,15 +95,21 @@ function enhance(element) {
     act(element, async () => renderPoll(element, await apiRequest("PUT", `/api/v1/polls/${id}/vote`,
       { option_ids: chosen })));
   });
-  element.querySelector("[data-poll-withdraw]")?.addEventListener("click", () => act(element, async () => {
-    await apiRequest("DELETE", `/api/v1/polls/${id}/vote`);
-    renderPoll(element, await apiRequest("GET", `/api/v1/polls/${id}`));
-    element.querySelector("[data-poll-vote]")?.focus();
-  }));
-  element.querySelector("[data-poll-close]")?.addEventListener("click", () => act(element, async () => {
-    renderPoll(element, await apiRequest("POST", `/api/v1/polls/${id}/close`));
-  }));
-  element.querySelector("[data-poll-delete]")?.addEventListener("click", () => {
+  // The buttons also submit the form to the page route (no JavaScript): here the API does it instead.
+  element.querySelector("[data-poll-withdraw]")?.addEventListener("click", (event) => {
+    event.preventDefault();
+    act(element, async () => {
+      await apiRequest("DELETE", `/api/v1/polls/${id}/vote`);
+      renderPoll(element, await apiRequest("GET", `/api/v1/polls/${id}`));
+      element.querySelector("[data-poll-vote]")?.focus();
+    });
+  });
+  element.querySelector("[data-poll-close]")?.addEventListener("click", (event) => {
+    event.preventDefault();
+    act(element, async () => renderPoll(element, await apiRequest("POST", `/api/v1/polls/${id}/close`)));
+  });
+  element.querySelector("[data-poll-delete]")?.addEventListener("click", (event) => {
+    event.preventDefault();
     if (!window.confirm("Delete this poll and its votes?")) return;
     act(element, async () => {
       await apiRequest("DELETE", `/api/v1/polls/${id}`);
