@@ -216,6 +216,19 @@ def test_answers_in_the_tag_complete_the_track_once_with_notice_and_badge(app, a
     assert badges_of(app, people["ann"]).count(("track-finisher", f"track:{track_id}")) == 1
 
 
+def test_activity_tells_the_members_own_channel_the_new_counts(app, api, people, excel, captured_events):
+    track_id = make_track(app, people["mod"], steps=[answer_step(1)])
+    api.as_user(people["ann"]).post(f"tracks/{track_id}/enroll")
+    captured_events.clear()
+    make_answer(app, people["ann"], excel, "Group by quarter in the pivot options.")
+    progress = [e for e in captured_events if e["type"] == "track_progress"]
+    counts = {"track_id": track_id, "done_steps": 1, "total_steps": 1, "completed": True}
+    assert [(e["channel"], e["data"]) for e in progress] == [(f"user:{people['ann'].id}", counts)]
+    captured_events.clear()
+    make_answer(app, people["ben"], excel, "Or by week.")  # not enrolled: nothing to tell
+    assert not [e for e in captured_events if e["type"] == "track_progress"]
+
+
 def test_the_track_badge_is_earned_once_per_track(app, api, people, excel):
     first = make_track(app, people["mod"], steps=[answer_step()])
     second = make_track(app, people["mod"], steps=[{"kind": "ask_in_tag", "tag": "excel", "count": 1}])

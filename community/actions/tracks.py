@@ -26,6 +26,8 @@ from ..payloads.tracks import track_url
 from ..permissions import require_active_account
 from ..queries import tracks as track_queries
 from ..queries.resources import get_resource
+from ..realtime import channels
+from ..realtime.events import record_event
 from ..text.markdown import render_markdown
 from ..text.validation import check_name_list, check_text
 from .audit import record_audit
@@ -37,7 +39,8 @@ def complete_finished_tracks(user_id: int) -> list[TrackEnrollment]:
     """Stamp every open enrollment of the member whose steps are now all done; returns them.
 
     Call inside the activity's atomic() block. Each newly completed track notifies the member
-    ("track_completed") and awards the repeatable track badge for it.
+    ("track_completed") and awards the repeatable track badge for it. Every open track's counts go
+    to the member's own channel (``track_progress``), so an open track page moves its bar live.
     """
     pairs = track_queries.open_enrollments(user_id)
     if not pairs:
@@ -45,7 +48,12 @@ def complete_finished_tracks(user_id: int) -> list[TrackEnrollment]:
     progress = track_queries.progress_for(user_id, pairs)
     completed: list[TrackEnrollment] = []
     for track, enrollment in pairs:
-        if not progress[track.id].complete:
+        counts = progress[track.id]
+        record_event(channels.user(user_id), "track_progress",
+                     {"track_id": track.id, "done_steps": counts.done_steps,
+                      "total_steps": counts.total_steps, "completed": counts.complete},
+                     subject=f"track:{track.id}")
+        if not counts.complete:
             continue
         if _stamp_completion(enrollment):
             completed.append(enrollment)

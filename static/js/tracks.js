@@ -3,6 +3,7 @@
 // a PUT or DELETE on /api/v1/resources/<id>/done, and on a track page the member's progress is
 // read again from /api/v1/tracks/<id>/progress so the bar and the steps show what was stored.
 import { apiRequest } from "./api.js";
+import { liveConnection } from "./socket.js";
 import { showToast } from "./toast.js";
 
 function setToggle(form, done) {
@@ -80,3 +81,16 @@ document.addEventListener("visibilitychange", () => {
   const page = document.querySelector("[data-track-page]");
   if (page && document.visibilityState === "visible") refreshProgress(page).catch(() => {});
 });
+
+// The member's own activity elsewhere (an answer in the step's tag, say) moves the bar at once:
+// the server says so on the member's channel, and after a reconnect the page reads its progress.
+function followProgress(page) {
+  const live = liveConnection();
+  live.socket.on("track_progress", (envelope) => {
+    if (String(envelope.data.track_id) === page.dataset.trackId) refreshProgress(page).catch(() => {});
+  });
+  live.socket.on("connect", () => { refreshProgress(page).catch(() => {}); });
+}
+
+const trackPage = document.querySelector("[data-track-page]");
+if (trackPage && Number(document.body.dataset.userId)) followProgress(trackPage);
