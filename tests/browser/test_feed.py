@@ -42,6 +42,8 @@ def test_follow_a_tag_then_see_its_question_for_you(live_app, live_server, brows
 
         # Watch, then mute, the question from its page; the state survives a reload.
         section.get_by_role("link", name=question.title).click()
+        page.wait_for_url(f"**/questions/{question.id}**")
+        page.wait_for_load_state("domcontentloaded")  # module scripts have run: clicks are enhanced
         control = page.locator("[data-watch-thread]")
         watch = control.get_by_role("button", name="Watch", exact=True)
         mute = control.get_by_role("button", name="Mute", exact=True)
