@@ -41,6 +41,7 @@ def test_enroll_mark_a_resource_done_and_watch_the_progress_bar(live_app, live_s
         bar = page.locator("aside [data-progress-bar]")
         expect(bar).to_have_attribute("aria-valuenow", "0")
         expect(page.locator("aside [data-progress-text]")).to_have_text("0 of 2 steps")
+        page.wait_for_load_state("domcontentloaded")  # the page's scripts have run: clicks are enhanced
         _shot(page, "after-enroll")
         page.evaluate("window.notReloaded = true")
 
