@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from urllib.parse import urlsplit
 
-from flask import render_template, request
+from flask import flash, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 
-from ..errors import DomainError, RateLimited, ValidationFailed
+from ..errors import Conflict, DomainError, Forbidden, RateLimited, ValidationFailed
 
 _TAG_SEPARATORS = re.compile(r"[\s,]+")
 
@@ -73,3 +73,18 @@ def refusal_page(exc: DomainError, back_url: str) -> ResponseReturnValue:
     page = render_template("error.html", status=exc.status, code=exc.code, message=exc.message,
                            fields=getattr(exc, "fields", None) or {}, back_url=back_url)
     return page, exc.status
+
+
+BUTTON_REFUSALS: tuple[type[DomainError], ...] = (Conflict, Forbidden, ValidationFailed)
+
+
+def button_press(change: Callable[[], object], back_url: str, done: str, *,
+                 refusals: tuple[type[DomainError], ...] = BUTTON_REFUSALS) -> ResponseReturnValue:
+    """A form button that runs one action: back to ``back_url`` with ``done`` flashed, or the
+    refusal page for the ``refusals`` (any other error, a 404 say, takes the usual error page)."""
+    try:
+        change()
+    except refusals as exc:
+        return refusal_page(exc, back_url)
+    flash(done, "success")
+    return redirect(back_url)

@@ -15,7 +15,7 @@ from ...errors import Conflict, DomainError, ValidationFailed
 from ...models import LearningContract
 from ...queries import contracts as contract_queries
 from ...queries.paging import Page, parse_page
-from ..forms import form_text, refusal_page
+from ..forms import button_press, form_text, refusal_page
 from .blueprint import bp
 from .editor import SHARE_ROWS, row_errors
 
@@ -70,13 +70,8 @@ def contract(contract_id: int) -> ResponseReturnValue:
 def _button(contract_id: int, change: Callable[[], Any], message: str,
             anchor: str = "") -> ResponseReturnValue:
     contract_queries.access_contract(current_user, contract_id)  # 404 before anything else
-    back = url_for(".contract", contract_id=contract_id) + anchor
-    try:
-        change()
-    except DomainError as exc:
-        return refusal_page(exc, back)
-    flash(message, "success")
-    return redirect(back)
+    return button_press(change, url_for(".contract", contract_id=contract_id) + anchor, message,
+                        refusals=(DomainError,))
 
 
 @bp.post("/contracts/<int:contract_id>/items/<int:item_id>/done")

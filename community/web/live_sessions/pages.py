@@ -4,6 +4,7 @@ cancel buttons (form posts that come back to the session page, or go on to the l
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from flask import flash, redirect, render_template, request, url_for
@@ -16,7 +17,7 @@ from ...models import LiveSession
 from ...models.base import is_row_id
 from ...queries import live_sessions as session_queries
 from ...queries.paging import parse_page
-from ..forms import form_int, form_refused, form_text, refusal_page, render_form
+from ..forms import button_press, form_int, form_refused, form_text, refusal_page, render_form
 from .blueprint import bp
 from .view import render_session, session_items
 
@@ -118,29 +119,20 @@ def edit(session_id: int) -> ResponseReturnValue:
     return redirect(url_for(".session", session_id=found.id))
 
 
-def _button(action: object, session_id: int) -> ResponseReturnValue | None:
+def _button(action: Callable[[], object], session_id: int, done: str) -> ResponseReturnValue:
     """Run a button's action; a refusal (full, ended, cancelled) is shown on the error page."""
-    try:
-        action()
-    except (Conflict, Forbidden) as exc:
-        return refusal_page(exc, url_for(".session", session_id=session_id))
-    return None
+    return button_press(action, url_for(".session", session_id=session_id), done,
+                        refusals=(Conflict, Forbidden))
 
 
 @bp.post("/sessions/<int:session_id>/rsvp")
 @login_required
 def rsvp(session_id: int) -> ResponseReturnValue:
-    withdraw = request.form.get("going") == "0"
-    if withdraw:
-        refused = _button(lambda: session_actions.cancel_rsvp(current_user, session_id), session_id)
-        message = "You're no longer on the list for this session."
-    else:
-        refused = _button(lambda: session_actions.rsvp(current_user, session_id), session_id)
-        message = "You're on the list: we'll remind you before it starts."
-    if refused is not None:
-        return refused
-    flash(message, "success")
-    return redirect(url_for(".session", session_id=session_id))
+    if request.form.get("going") == "0":
+        return _button(lambda: session_actions.cancel_rsvp(current_user, session_id), session_id,
+                       "You're no longer on the list for this session.")
+    return _button(lambda: session_actions.rsvp(current_user, session_id), session_id,
+                   "You're on the list: we'll remind you before it starts.")
 
 
 @bp.post("/sessions/<int:session_id>/attend")
@@ -156,8 +148,5 @@ def attend(session_id: int) -> ResponseReturnValue:
 @bp.post("/sessions/<int:session_id>/cancel")
 @login_required
 def cancel(session_id: int) -> ResponseReturnValue:
-    refused = _button(lambda: session_actions.cancel_session(current_user, session_id), session_id)
-    if refused is not None:
-        return refused
-    flash("The session is cancelled; everyone who RSVP'd has been told.", "success")
-    return redirect(url_for(".session", session_id=session_id))
+    return _button(lambda: session_actions.cancel_session(current_user, session_id), session_id,
+                   "The session is cancelled; everyone who RSVP'd has been told.")

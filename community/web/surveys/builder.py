@@ -21,7 +21,7 @@ from ...errors import Conflict, Forbidden, ValidationFailed
 from ...models import Survey, SurveyStatus
 from ...queries import surveys as survey_queries
 from ...queries import tracks as track_queries
-from ..forms import form_text, refusal_page, render_form
+from ..forms import button_press, form_text, refusal_page, render_form
 from .blueprint import bp
 
 _QUESTION_FIELD = re.compile(r"^q-(\d{1,3})-(kind|prompt|options|required)$")
@@ -155,13 +155,8 @@ def edit(survey_id: int) -> ResponseReturnValue:
 
 
 def _button(survey_id: int, change: Any, message: str) -> ResponseReturnValue:
-    back = url_for(".survey", survey_id=survey_id)
-    try:
-        change(current_user, survey_id)
-    except (ValidationFailed, Conflict, Forbidden) as exc:
-        return refusal_page(exc, back)
-    flash(message, "success")
-    return redirect(back)
+    return button_press(lambda: change(current_user, survey_id), url_for(".survey", survey_id=survey_id),
+                        message)
 
 
 @bp.post("/surveys/<int:survey_id>/open")

@@ -21,7 +21,7 @@ from ...errors import Conflict, Forbidden, ValidationFailed
 from ...extensions import db
 from ...models import Resource, Tag, Track
 from ...queries import tracks as track_queries
-from ..forms import form_text, refusal_page, render_form
+from ..forms import button_press, form_text, refusal_page, render_form
 from .blueprint import bp
 
 _STEP_FIELD = re.compile(r"^step-(\d{1,2})-(kind|resource|tag|count|title)$")
@@ -141,12 +141,7 @@ def update(track_id: int) -> ResponseReturnValue:
 
 
 def _button(track_id: int, change: Any, done: str) -> ResponseReturnValue:
-    try:
-        change(current_user, track_id)
-    except (Conflict, Forbidden, ValidationFailed) as exc:
-        return refusal_page(exc, url_for(".track", track_id=track_id))
-    flash(done, "success")
-    return redirect(url_for(".track", track_id=track_id))
+    return button_press(lambda: change(current_user, track_id), url_for(".track", track_id=track_id), done)
 
 
 @bp.post("/tracks/<int:track_id>/publish")
