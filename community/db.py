@@ -1,8 +1,9 @@
 """The unit of work: atomic() transactions, pre-commit hooks and post-commit effects.
 
 Actions wrap their writes in ``with atomic():``. It is re-entrant: only the outermost block runs the
-pre-commit hooks (event rows are appended there, last), commits, and then runs the effects queued
-with on_commit(). Effects are dropped on rollback, so nothing is published for a write that failed.
+pre-commit hooks (event rows are appended there, last), commits, then runs the effects queued
+with on_commit() (publishing), and last the follow_up() work, each in a transaction of its own.
+Effects and follow-ups are dropped on rollback, so nothing is published for a write that failed.
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ log = logging.getLogger(__name__)
 _DEPTH = "atomic_depth"
 _BEFORE_COMMIT = "before_commit"
 _ON_COMMIT = "on_commit"
+_FOLLOW_UPS = "follow_ups"
 # session.info keys that belong to the current transaction and are dropped when it rolls back.
-_TRANSACTION_KEYS = {_BEFORE_COMMIT, _ON_COMMIT}
+_TRANSACTION_KEYS = {_BEFORE_COMMIT, _ON_COMMIT, _FOLLOW_UPS}
 
 
 def transaction_list(key: str) -> list[Any]:
@@ -37,6 +39,22 @@ def transaction_list(key: str) -> list[Any]:
 def on_commit(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
     """Run fn after the current transaction commits; never if it rolls back."""
     db.session.info.setdefault(_ON_COMMIT, []).append((fn, args, kwargs))
+
+
+def follow_up(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    """Run fn in a transaction of its own once the current one has committed and published.
+
+    For work that follows from a write but need not delay its live update (notifications,
+    badges, learning progress), as Discourse's post-alert and badge jobs do: it runs before the
+    caller's atomic() block returns, after the write's events have gone out, and sees the write
+    committed. Dropped if the write rolls back; if it fails, the committed write stands. Outside
+    an atomic() block it runs at once.
+    """
+    session = db.session()
+    if session.info.get(_DEPTH, 0) == 0:
+        _run_follow_ups([(fn, args, kwargs)])
+        return
+    session.info.setdefault(_FOLLOW_UPS, []).append((fn, args, kwargs))
 
 
 def before_commit(fn: Callable[[Session], None]) -> None:
@@ -58,6 +76,7 @@ def atomic() -> Iterator[Session]:
         if depth == 0:
             for hook in session.info.pop(_BEFORE_COMMIT, []):
                 hook(session)
+            follow_ups = session.info.pop(_FOLLOW_UPS, [])
             session.commit()
     except BaseException:
         if depth == 0:
@@ -66,6 +85,17 @@ def atomic() -> Iterator[Session]:
         raise
     finally:
         session.info[_DEPTH] = depth
+    if depth == 0:
+        _run_follow_ups(follow_ups)
+
+
+def _run_follow_ups(follow_ups: list[tuple[Callable[..., Any], tuple, dict]]) -> None:
+    for fn, args, kwargs in follow_ups:
+        try:
+            with atomic():
+                fn(*args, **kwargs)
+        except Exception:  # the write it follows is committed and must stand
+            log.exception("follow-up %s failed", getattr(fn, "__name__", fn))
 
 
 def end_read_snapshot() -> None:

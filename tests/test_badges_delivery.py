@@ -1,5 +1,6 @@
-"""Badges are awarded atomically with the action that earned them, reach only the earner live,
-never twice under concurrency, and `community badges recompute` backfills idempotently."""
+"""Badges are awarded right after the action that earned them commits (never for one that rolled
+back), reach only the earner live, never twice under concurrency, and `community badges
+recompute` backfills idempotently."""
 
 from __future__ import annotations
 
@@ -42,23 +43,52 @@ def test_badge_awarded_reaches_the_earners_socket_and_no_one_elses(app):
     assert received(bob_sock, "badge_awarded") == []
 
 
-def test_an_award_rolls_back_with_the_action_that_earned_it(app, monkeypatch, captured_events):
+def test_no_award_for_an_action_that_rolled_back(app, monkeypatch, captured_events):
     from community.actions import answers
     from community.errors import Conflict
 
-    real = answers.award_for
+    def fail(*args, **kwargs):  # the last step of post_answer, after the award was queued
+        raise Conflict("something failed after the award was queued")
 
-    def award_then_fail(*args, **kwargs):
-        real(*args, **kwargs)
-        raise Conflict("something failed after the award")
-
-    monkeypatch.setattr(answers, "award_for", award_then_fail)
+    monkeypatch.setattr(answers, "after_activity", fail)
     alice, bob = make_user(app, "alice"), make_user(app, "bob")
     thread = make_thread(app, alice)
     captured_events.clear()
     with pytest.raises(Conflict):
         make_answer(app, bob, thread)
     assert slugs(app, bob) == [] and captured_events == []
+
+
+def test_the_award_follows_the_answer_after_its_event_went_out(app, captured_events):
+    alice, bob = make_user(app, "alice"), make_user(app, "bob")
+    thread = make_thread(app, alice)
+    captured_events.clear()
+    make_answer(app, bob, thread)
+    assert slugs(app, bob) == ["first-answer"]  # already there when the action returns
+    types = [e["type"] for e in captured_events]
+    assert types.index("answer_created") < types.index("badge_awarded")
+    ids = [e["id"] for e in captured_events]
+    assert ids == sorted(ids)
+
+
+def test_a_failing_badge_rule_never_undoes_the_answer(app, monkeypatch, caplog):
+    from community.actions import badges
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a broken badge rule")
+
+    alice, bob = make_user(app, "alice"), make_user(app, "bob")
+    thread = make_thread(app, alice)
+    monkeypatch.setattr(badges, "award_for", broken)
+    with app.app_context():
+        from community.actions.answers import post_answer
+        from community.extensions import db
+        from community.models import Post
+
+        answer = post_answer(bob, thread.id, "Still here.")  # no exception reaches the caller
+        db.session.expire_all()
+        assert db.session.get(Post, answer.id).body == "Still here."
+    assert "a broken badge rule" in caplog.text and slugs(app, bob) == []
 
 
 def test_future_triggers_evaluate_without_awarding(app):

@@ -107,7 +107,7 @@ def test_questions_metric_counts_questions_in_the_tag(app, people):
 
 
 def complete(app: Flask, user: User, resource_id: int) -> None:
-    """What "Mark as done" does: a completion row, then progress in the same transaction."""
+    """What "Mark as done" does: a completion row, then the progress after it commits."""
     with app.app_context(), atomic():
         db.session.add(ResourceCompletion(user_id=user.id, resource_id=resource_id, completed_at=utcnow()))
         db.session.flush()

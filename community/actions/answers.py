@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import update
 
 from ..badges import Trigger
-from ..db import atomic
+from ..db import atomic, follow_up
 from ..errors import Forbidden, ValidationFailed
 from ..extensions import db
 from ..models import Post, PostType, User, WatchReason
@@ -24,7 +24,7 @@ from ..realtime import channels
 from ..realtime.events import record_event
 from ..text.markdown import render_markdown
 from . import reputation
-from .badges import award_for
+from .badges import award_after_commit
 from .follows import watch_automatically
 from .notifications import notify, notify_mentions, notify_new_answer
 from .post_audit import audit_post_delete, audit_post_edit
@@ -64,9 +64,9 @@ def post_answer(actor: User, thread_id: int, body: object) -> Post:
         record_event(channels.thread(thread.id), "answer_created",
                      answer_payload(answer, thread.accepted_answer_id),
                      subject=f"post:{answer.id}")
-        notify_new_answer(actor, answer, thread)
+        follow_up(notify_new_answer, actor.id, answer.id)
         watch_automatically(actor.id, thread.id, WatchReason.ANSWERED)
-        award_for(actor.id, Trigger.ANSWER_POSTED, post_id=answer.id)
+        award_after_commit(actor.id, Trigger.ANSWER_POSTED, post_id=answer.id)
         after_activity(actor.id)
     return answer
 
@@ -167,5 +167,5 @@ def _move_acceptance(thread: Post, answer: Post | None) -> None:
                  subject=f"post:{thread.id}")
     if answer is not None and answer.author_id != thread.author_id:
         db.session.flush()
-        award_for(answer.author_id, Trigger.ANSWER_ACCEPTED, post_id=answer.id)
-        award_for(thread.author_id, Trigger.ACCEPT_GIVEN, post_id=answer.id)
+        award_after_commit(answer.author_id, Trigger.ANSWER_ACCEPTED, post_id=answer.id)
+        award_after_commit(thread.author_id, Trigger.ACCEPT_GIVEN, post_id=answer.id)

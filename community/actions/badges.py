@@ -1,7 +1,10 @@
 """Awarding badges: evaluate the rules of community/badges/ inside the caller's transaction.
 
-Actions call ``award_for(user_id, Trigger.X, post_id=...)`` after their own writes, so an award is
-atomic with the vote, answer or acceptance that earned it. Awards are rows with a unique
+Actions call ``award_after_commit(user_id, Trigger.X, post_id=...)``: the rules are evaluated in a
+transaction of its own right after the vote, answer or acceptance commits and its live event has
+gone out (a follow-up, as Discourse grants badges in a job), and before the action returns; they
+see the write committed. A crash in between loses no write, only the award, which the next
+trigger or ``community badges recompute`` gives. Awards are rows with a unique
 (user, badge, subject) key and are inserted with ON CONFLICT DO NOTHING, so two transactions
 evaluating the same rule at once can never award it twice. Each new award stores a
 ``badge_awarded`` notification and publishes a ``badge_awarded`` event to ``user:<id>`` only.
@@ -15,7 +18,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select, update
 
 from ..badges import RULES, BadgeRule, Context, Earned, Trigger, rules_for
-from ..db import atomic, insert_ignoring_conflicts
+from ..db import atomic, follow_up, insert_ignoring_conflicts
 from ..extensions import db
 from ..models import BadgeAward
 from ..models.base import utcnow
@@ -35,9 +38,14 @@ def award_for(user_id: int, trigger: Trigger, *, post_id: int | None = None) -> 
     """Evaluate every rule ``trigger`` may change for this user; returns the new awards.
 
     ``post_id`` is the post the trigger concerns (the answer voted on, the answer accepted): rules
-    about single posts then look at that post only. Call it inside the action's atomic() block.
+    about single posts then look at that post only. Call it in an atomic() block.
     """
     return _evaluate(user_id, rules_for(trigger), Context(user_id, post_id)).awarded
+
+
+def award_after_commit(user_id: int, trigger: Trigger, *, post_id: int | None = None) -> None:
+    """award_for(), run as a follow-up of the current transaction (see the module docstring)."""
+    follow_up(award_for, user_id, trigger, post_id=post_id)
 
 
 def recompute_badges(user_id: int) -> Outcome:

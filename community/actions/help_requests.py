@@ -20,7 +20,7 @@ from ..queries.rooms import access_help_request, access_room, open_request_of
 from ..realtime import channels
 from ..realtime.events import record_event
 from ..text.validation import check_text
-from .badges import award_for
+from .badges import award_after_commit
 from .notifications import notify
 
 SUMMARY_MIN, SUMMARY_MAX = 3, 300
@@ -97,7 +97,7 @@ def resolve_help_request(actor: User, request_id: object) -> HelpRequest:
         db.session.flush()
         _record(room, request)
         if request.helper_id is not None:  # the live-help badges (community/badges/rules.py)
-            award_for(request.helper_id, Trigger.HELP_REQUEST_RESOLVED)
+            award_after_commit(request.helper_id, Trigger.HELP_REQUEST_RESOLVED)
     return request
 
 

@@ -26,7 +26,7 @@ from ..queries.users import get_user_by_username
 from ..settings import setting
 from ..text.validation import check_text
 from . import reputation
-from .badges import award_for
+from .badges import award_after_commit
 from .notifications import notify
 
 MESSAGE_MAX = 280
@@ -56,8 +56,8 @@ def give_kudos(actor: User, draft: KudosDraft) -> Kudos:
         kudos.giver, kudos.recipient = db.session.get(User, actor.id), recipient
         notify([recipient.id], "kudos", kudos.giver, _subject(post, message), _url(post, recipient),
                post.id if post else None)
-        award_for(recipient.id, Trigger.KUDOS_RECEIVED)
-        award_for(actor.id, Trigger.KUDOS_GIVEN)
+        award_after_commit(recipient.id, Trigger.KUDOS_RECEIVED)
+        award_after_commit(actor.id, Trigger.KUDOS_GIVEN)
     return kudos
 
 

@@ -3,12 +3,12 @@
 Only the owner changes a milestone; the colleagues it is shared with may read it (a write from
 them is a 403, since they can see it); anyone else gets a 404, moderators included.
 
-``reach_finished_milestones`` runs inside the transaction of every activity that can count
-(asking, answering, finishing a resource; see actions/progress.py). The write that reaches a
-target stamps ``reached_at`` with a conditional UPDATE (``WHERE reached_at IS NULL``), so two
-concurrent writes can never both "reach" it: only the one whose UPDATE matched notifies the owner
-and evaluates the badge. Each of those writes also records a ``milestone_progress`` event on the
-owner's ``user:<id>`` channel, which the milestone pages listen to.
+``reach_finished_milestones`` runs right after every activity that can count (asking, answering,
+finishing a resource; see actions/progress.py). The one that reaches a target stamps ``reached_at``
+with a conditional UPDATE (``WHERE reached_at IS NULL``), so two concurrent writes can never both
+"reach" it: only the one whose UPDATE matched notifies the owner and evaluates the badge. Each of
+those writes also records a ``milestone_progress`` event on the owner's ``user:<id>`` channel,
+which the milestone pages listen to.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from ..queries import milestones as queries
 from ..realtime import channels
 from ..realtime.events import record_event
 from ..text.validation import check_moment, check_text
-from .badges import award_for
+from .badges import award_after_commit
 from .notifications import notify
 from .reminders import claim_reminder
 
@@ -299,7 +299,7 @@ def set_shares(actor: User, milestone_id: object, usernames: object) -> Mileston
 def reach_finished_milestones(user_id: int) -> list[Milestone]:
     """Stamp the user's milestones whose target their activity now meets; returns those reached.
 
-    Call inside the activity's atomic() block (actions/progress.py does). Only open milestones
+    Call in an atomic() block (actions/progress.py does, after the activity). Only open milestones
     (started, not due, not reached, not manual) are looked at, in a fixed number of queries.
     """
     return _settle(queries.unreached_automatic(user_id))
@@ -331,7 +331,7 @@ def _stamp_reached(milestone: Milestone, now: datetime) -> bool:
         return False
     db.session.refresh(milestone)
     notify([milestone.owner_id], "milestone_reached", None, milestone.title, milestone_url(milestone.id))
-    award_for(milestone.owner_id, Trigger.MILESTONE_REACHED)
+    award_after_commit(milestone.owner_id, Trigger.MILESTONE_REACHED)
     return True
 
 

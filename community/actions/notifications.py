@@ -53,9 +53,12 @@ def notify_mentions(actor: User, post: Post, thread: Post, *, previous_body: str
     return notify(_users_named(names), "mention", actor, thread.title or "", url, post.id)
 
 
-def notify_new_answer(actor: User, answer: Post, thread: Post) -> None:
+def notify_new_answer(actor_id: int, answer_id: int) -> None:
     """Mentions first; then the asker; then everyone watching the thread. Muting a thread
-    silences all but mentions."""
+    silences all but mentions. post_answer runs it as a follow-up (see db.follow_up), so the
+    answer reaches the thread's readers without waiting for its notifications."""
+    actor, answer = db.session.get(User, actor_id), db.session.get(Post, answer_id)
+    thread = db.session.get(Post, answer.parent_id)
     done = set(notify_mentions(actor, answer, thread)) | {actor.id}
     url = answer_url(thread.id, answer.id)
     levels = dict(db.session.execute(select(ThreadWatch.user_id, ThreadWatch.level)

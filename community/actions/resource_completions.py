@@ -1,8 +1,8 @@
 """'Mark as done' on resources: a member records finishing a resource from the library.
 
 Finishing a resource is what resource steps of certification tracks (and milestones) count, so
-marking one done runs ``after_activity`` in the same transaction: the click that finishes a track's
-last step also completes the track. Marking again keeps the first time; un-marking removes the row
+marking one done runs ``after_activity`` before it returns: the click that finishes a track's last
+step also completes the track. Marking again keeps the first time; un-marking removes the row
 but never takes back a track already completed (completion stays).
 """
 

@@ -34,7 +34,7 @@ from ..realtime import channels
 from ..realtime.events import record_event
 from ..text.urls import check_share_url, normalize_url
 from ..text.validation import check_tag_names, check_text
-from .badges import award_for
+from .badges import award_after_commit
 from .notifications import notify
 from .post_limits import check_post_rate
 from .tags import ensure_tags
@@ -159,7 +159,7 @@ def create_resource(sharer: User, fields: dict) -> Resource | None:
     if previews is PreviewStatus.PENDING:
         from ..previews.worker import wake_fetchers  # the worker imports actions; import late
         wake_fetchers()
-    award_for(sharer.id, Trigger.RESOURCE_SHARED)
+    award_after_commit(sharer.id, Trigger.RESOURCE_SHARED)
     return resource
 
 
@@ -256,8 +256,8 @@ def rate_resource(actor: User, resource_id: object, stars: object, review: objec
         if first_review:
             notify([resource.shared_by_id], "resource_reviewed", actor, resource.title,
                    resource_page_url(resource.id))
-        award_for(actor.id, Trigger.RESOURCE_RATED)
-        award_for(resource.shared_by_id, Trigger.RESOURCE_RATED)
+        award_after_commit(actor.id, Trigger.RESOURCE_RATED)
+        award_after_commit(resource.shared_by_id, Trigger.RESOURCE_RATED)
     return resource, rating
 
 

@@ -29,7 +29,7 @@ from ..realtime import channels
 from ..realtime.events import record_event
 from ..text.markdown import render_markdown
 from ..text.validation import check_tag_names, check_text
-from .badges import award_for
+from .badges import award_after_commit
 from .follows import watch_automatically
 from .notifications import notify_mentions
 from .post_audit import audit_post_delete, audit_post_edit
@@ -83,7 +83,7 @@ def ask_question(actor: User, draft: QuestionDraft) -> Post:
                      subject=f"post:{thread.id}")
         notify_mentions(actor, thread, thread)
         watch_automatically(actor.id, thread.id, WatchReason.ASKED)
-        award_for(actor.id, Trigger.QUESTION_ASKED, post_id=thread.id)
+        award_after_commit(actor.id, Trigger.QUESTION_ASKED, post_id=thread.id)
         after_activity(actor.id)
     return thread
 

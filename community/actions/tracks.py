@@ -1,9 +1,9 @@
 """Certification tracks: building, publishing and archiving them; enrolling; completing them.
 
-Completion is never typed in: ``complete_finished_tracks`` runs inside the transaction of every
-activity that may finish a step (asking, answering, marking a resource done; see progress.py) and
-stamps ``completed_at`` with a conditional UPDATE, so two concurrent writes completing the same
-track stamp, notify and award it exactly once.
+Completion is never typed in: ``complete_finished_tracks`` runs right after every activity that
+may finish a step (asking, answering, marking a resource done; see progress.py) and stamps
+``completed_at`` with a conditional UPDATE, so two concurrent writes completing the same track
+stamp, notify and award it exactly once.
 """
 
 from __future__ import annotations
@@ -31,16 +31,17 @@ from ..realtime.events import record_event
 from ..text.markdown import render_markdown
 from ..text.validation import check_name_list, check_text
 from .audit import record_audit
-from .badges import award_for
+from .badges import award_after_commit
 from .notifications import notify
 
 
 def complete_finished_tracks(user_id: int) -> list[TrackEnrollment]:
     """Stamp every open enrollment of the member whose steps are now all done; returns them.
 
-    Call inside the activity's atomic() block. Each newly completed track notifies the member
-    ("track_completed") and awards the repeatable track badge for it. Every open track's counts go
-    to the member's own channel (``track_progress``), so an open track page moves its bar live.
+    Call in an atomic() block (actions/progress.py does, after the activity). Each newly completed
+    track notifies the member ("track_completed") and awards the repeatable track badge for it.
+    Every open track's counts go to the member's own channel (``track_progress``), so an open
+    track page moves its bar live.
     """
     pairs = track_queries.open_enrollments(user_id)
     if not pairs:
@@ -59,7 +60,7 @@ def complete_finished_tracks(user_id: int) -> list[TrackEnrollment]:
             completed.append(enrollment)
             _announce_completion(user_id, track)
     if completed:
-        award_for(user_id, Trigger.TRACK_COMPLETED)
+        award_after_commit(user_id, Trigger.TRACK_COMPLETED)
     return completed
 
 

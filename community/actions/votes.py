@@ -16,7 +16,7 @@ from ..queries.threads import access_post
 from ..realtime import channels
 from ..realtime.events import record_event
 from . import reputation
-from .badges import award_for
+from .badges import award_after_commit
 from .vote_flags import flag_vote_pair
 
 
@@ -64,9 +64,9 @@ def cast_vote(actor: User, post_id: int, value: object) -> VoteResult:
 
 def _recognize(actor: User, post: Post, value: int) -> None:
     """Badges the vote may earn (or take back), and the anti-gaming count of the pair."""
-    award_for(post.author_id, Trigger.VOTE_RECEIVED, post_id=post.id)
+    award_after_commit(post.author_id, Trigger.VOTE_RECEIVED, post_id=post.id)
     if value == 1:
-        award_for(actor.id, Trigger.VOTE_CAST, post_id=post.id)
+        award_after_commit(actor.id, Trigger.VOTE_CAST, post_id=post.id)
     if value:
         flag_vote_pair(actor.id, post.author_id)
 
