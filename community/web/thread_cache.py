@@ -27,6 +27,8 @@ from ..queries.events import last_event_id
 from ..realtime import channels
 
 MAX_ENTRIES = 256  # threads per process; each entry holds one rendered payload or page
+# Stand-in for the session's CSRF token in stored markup, put back per response.
+CSRF_SLOT = "\x00csrf-token\x00"
 
 
 class VersionedCache:

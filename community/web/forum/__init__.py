@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import moderate, posts, questions, retag, tags
+from . import answer_cache, moderate, posts, questions, retag, tags
 from .blueprint import bp
 
 ROUTE_MODULES = (questions, posts, tags, retag, moderate)  # importing them attaches their routes to bp
@@ -12,4 +12,5 @@ ROUTE_MODULES = (questions, posts, tags, retag, moderate)  # importing them atta
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    answer_cache.init_app(app)
     app.jinja_env.globals.update(can_moderate_thread=moderate.can_moderate)

@@ -6,10 +6,11 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from flask import flash, g, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from ...actions import threads as thread_actions
 from ...actions.thread_views import count_thread_view
@@ -28,7 +29,7 @@ from ...realtime import channels
 from ..forms import form_refused, form_text, refusal_page, render_form, split_tags
 from ..security import csp_nonce
 from ..templating import plural
-from ..thread_cache import thread_cache, thread_cache_seconds
+from ..thread_cache import CSRF_SLOT, thread_cache, thread_cache_seconds
 from ..urls import thread_href, thread_slug
 from .blueprint import bp
 from .live import answer_stand_in
@@ -66,17 +67,32 @@ def render_thread(thread: Post, status: int = 200, *, answer_values: Mapping[str
                   answer_message: str | None = None) -> ResponseReturnValue:
     answers = thread_queries.list_answers(current_user, thread)
     votes = thread_queries.my_votes(current_user, [thread.id, *(a.id for a in answers)])
-    linked_resources, suggested_resources = thread_sidebar_resources(thread.id)
+    version = last_event_id(channels.thread(thread.id))
     page = render_template("forum/thread.html", thread=thread, answers=answers, my_votes=votes,
                            polls=thread_poll_views(current_user, thread),
                            can_add_poll=may_create_thread_poll(current_user, thread),
                            values=answer_values or {}, errors=answer_errors or {},
                            form_message=answer_message, answer_template=answer_stand_in(thread),
-                           last_event_id=last_event_id(channels.thread(thread.id)),
+                           last_event_id=version, aside=_thread_aside(thread, version),
                            content_feedback=thread_page_feedback(current_user, thread, answers),
-                           linked_resources=linked_resources, suggested_resources=suggested_resources,
                            watch_level=watch_level(current_user, thread.id))  # one query, members only
     return page, status
+
+
+def _thread_aside(thread: Post, version: int) -> Markup:
+    """The resources beside the thread (empty when there are none), the same for every reader:
+    stored under the thread's version like the anonymous page; resources change without a thread
+    event, so THREAD_CACHE_SECONDS bounds how stale it can be."""
+    ttl, key = thread_cache_seconds(), ("aside", thread.id)
+    if ttl > 0 and (stored := thread_cache().get(key, version, ttl)) is not None:
+        return stored
+    linked, suggested = thread_sidebar_resources(thread.id)
+    template = current_app.jinja_env.get_template("forum/_thread_aside.html")  # no context processors
+    aside = Markup(template.render(thread=thread, linked_resources=linked, suggested_resources=suggested)
+                   if linked or suggested else "")
+    if ttl > 0:
+        thread_cache().put(key, version, aside)
+    return aside
 
 
 def editable_thread(thread_id: int) -> Post:
@@ -111,7 +127,7 @@ def ask() -> ResponseReturnValue:
 
 # Stand-ins for the per-response strings of a stored anonymous page: the two of caching.py, and
 # the view count, which page views change without a thread event.
-_NONCE_SLOT, _CSRF_SLOT = "\x00csp-nonce\x00", "\x00csrf-token\x00"
+_NONCE_SLOT = "\x00csp-nonce\x00"
 _VIEWS_SLOT = "<span data-view-count>\x00views\x00</span>"
 
 
@@ -135,7 +151,7 @@ def _anonymous_page(thread_id: int) -> ResponseReturnValue | None:
     if count_thread_view(thread_id, viewer_key()):  # counted now: show the count with this view
         gate = thread_queries.get_thread_gate(thread_id) or gate
     return (stored.replace(_VIEWS_SLOT, _views_html(gate.view_count), 1)
-            .replace(_NONCE_SLOT, csp_nonce()).replace(_CSRF_SLOT, generate_csrf()))
+            .replace(_NONCE_SLOT, csp_nonce()).replace(CSRF_SLOT, generate_csrf()))
 
 
 def _store_anonymous_page(page: str, view_count: int) -> None:
@@ -143,7 +159,7 @@ def _store_anonymous_page(page: str, view_count: int) -> None:
     nonce, token, views = g.get("csp_nonce"), g.get("csrf_token"), _views_html(view_count)
     if gate is None or not nonce or not token or views not in page or session.get("_flashes"):
         return
-    stored = page.replace(views, _VIEWS_SLOT, 1).replace(nonce, _NONCE_SLOT).replace(token, _CSRF_SLOT)
+    stored = page.replace(views, _VIEWS_SLOT, 1).replace(nonce, _NONCE_SLOT).replace(token, CSRF_SLOT)
     thread_cache().put(("page", request.host_url, request.full_path), gate.version, stored)
 
 
