@@ -11,6 +11,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -51,13 +52,26 @@ def wait_until_serving(url: str, process: subprocess.Popen, log: Path, timeout: 
     raise RuntimeError(f"{url} did not start")
 
 
+def gevent_command(app_spec: str) -> Callable[[int], list[str]]:
+    """The production server, as the README runs it: ``gunicorn -k gevent -w 1
+    --worker-connections 5000`` serving app_spec on the port (the default of 1,000 connections
+    would leave HTTP requests waiting behind 1,000 sockets)."""
+    return lambda port: [str(GUNICORN), "-k", "gevent", "-w", "1", "--worker-connections", "5000",
+                         "-b", f"127.0.0.1:{port}", app_spec]
+
+
+def _with_port(command: list[str]) -> Callable[[int], list[str]]:
+    return lambda port: [*command, str(port)]
+
+
 @contextmanager
-def _serving(command: list[str], ready_path: str, log: Path, env: dict[str, str] | None = None):
-    """Run a server command on its port until the block ends; yields (base URL, process)."""
+def _serving(command: Callable[[int], list[str]], ready_path: str, log: Path,
+             env: dict[str, str] | None = None):
+    """Run the server command for a free port until the block ends; yields (base URL, process)."""
     port = free_port()
     with log.open("wb") as out:
-        process = subprocess.Popen([*command, str(port)], env=env, stdout=out,
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command(port), env=env, stdout=out, stderr=subprocess.STDOUT,
+                                   cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_serving(f"{base}{ready_path}", process, log)
@@ -76,6 +90,17 @@ def server_env(**settings: str) -> dict[str, str]:
             **{f"COMMUNITY_{name}": value for name, value in settings.items()}}
 
 
+class _Worker:
+    """The pid of a gunicorn master's worker, where the app and its memory live."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+
+
+def _worker(master: subprocess.Popen) -> _Worker:
+    return _Worker(gunicorn_worker_pid(master))
+
+
 def gunicorn_worker_pid(master: subprocess.Popen) -> int:
     """gunicorn's master forks the worker that holds the app (and the memory)."""
     deadline = time.monotonic() + 10
@@ -89,23 +114,33 @@ def gunicorn_worker_pid(master: subprocess.Popen) -> int:
 
 
 @contextmanager
-def community_server(extra_env: dict[str, str] | None = None):
-    """A migrated scratch SQLite database and `community run` on a free port."""
+def community_server(extra_env: dict[str, str] | None = None, async_mode: str = "threading"):
+    """A migrated scratch SQLite database and the product on a free port: `community run`
+    (threading), or `gunicorn -k gevent -w 1 wsgi:app` (gevent); yields (base URL, the process
+    holding the app)."""
     workdir = Path(tempfile.mkdtemp(prefix="community-bench-"))
     env = {**server_env(DATABASE_URL=f"sqlite:///{workdir}/bench.db", SEARCH_DIR=str(workdir / "search"),
-                        INDEXER="off"), **(extra_env or {})}
+                        INDEXER="off", ASYNC_MODE=async_mode), **(extra_env or {})}
     subprocess.run([str(COMMUNITY), "db", "upgrade"], env=env, check=True, capture_output=True)
-    with _serving([str(COMMUNITY), "run", "--port"], "/api/v1/threads", workdir / "server.log",
-                  env) as served:
-        yield served
+    command = (gevent_command("wsgi:app") if async_mode == "gevent"
+               else _with_port([str(COMMUNITY), "run", "--port"]))
+    with _serving(command, "/api/v1/threads", workdir / "server.log", env) as (base, process):
+        yield base, (_worker(process) if async_mode == "gevent" else process)
 
 
 @contextmanager
-def python_server(script: Path):
-    """``python script PORT``: a helper server of the benchmarks, such as the floor."""
+def python_server(script: Path, async_mode: str = "threading"):
+    """A helper server of the benchmarks, such as the floor: ``python script PORT`` (threading),
+    or the script's ``app`` under ``gunicorn -k gevent -w 1`` (gevent, with BENCH_ASYNC_MODE)."""
     log = Path(tempfile.mkdtemp(prefix="bench-floor-")) / "server.log"
-    with _serving([sys.executable, str(script)], "/", log) as served:
-        yield served
+    if async_mode != "gevent":
+        with _serving(_with_port([sys.executable, str(script)]), "/", log) as served:
+            yield served
+        return
+    module = f"bench.{script.stem}:app"
+    with _serving(gevent_command(module), "/", log, {**os.environ, "BENCH_ASYNC_MODE": "gevent"}) as (
+            base, process):
+        yield base, _worker(process)
 
 
 def rss_mb(pid: int) -> float:

@@ -1,20 +1,29 @@
 """The floor: a bare Flask + Flask-SocketIO server in the same async mode as the product.
 
-Usage: python bench/floor_server.py PORT [ASYNC_MODE]. GET / says hello; POST /emit
+Usage: python bench/floor_server.py PORT [ASYNC_MODE], or under gevent the production way:
+BENCH_ASYNC_MODE=gevent gunicorn -k gevent -w 1 bench.floor_server:app. GET / says hello; POST /emit
 {channel, data} emits one `answer_created` envelope to that room; clients `join` rooms; the
 `message` event {room, body} broadcasts a `room_message` to `room:<room>` (bench/rooms.py).
 """
 
 from __future__ import annotations
 
+import os
 import sys
-import time
 
-from flask import Flask, request
-from flask_socketio import SocketIO, join_room
+ASYNC_MODE = os.environ.get("BENCH_ASYNC_MODE") or (sys.argv[2] if len(sys.argv) > 2 else "threading")
+if ASYNC_MODE == "gevent":  # as wsgi.py does for the product
+    from gevent import monkey
+
+    monkey.patch_all()
+
+import time  # noqa: E402  (after monkey-patching)
+
+from flask import Flask, request  # noqa: E402
+from flask_socketio import SocketIO, join_room  # noqa: E402
 
 app = Flask(__name__)
-socketio = SocketIO(app, async_mode=sys.argv[2] if len(sys.argv) > 2 else "threading")
+socketio = SocketIO(app, async_mode=ASYNC_MODE)
 sequence = 0
 
 

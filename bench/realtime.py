@@ -4,7 +4,7 @@ Measured in the same run against the floor (bench/floor_server.py: a bare Flask-
 in the same async mode that emits to a room), with the same asyncio clients, so the ratio is what
 means something on a shared 2-core machine. Also: memory per connected socket on each server.
 
-    python -m bench.realtime [--sizes 100,1000] [--messages 20]
+    python -m bench.realtime [--sizes 100,1000] [--messages 20] [--async-mode threading|gevent]
 """
 
 from __future__ import annotations
@@ -111,9 +111,10 @@ async def _run_one(base: str, pid: int, channel: str, tokens: list[str], n: int,
     return {**result, "rss_per_socket_kb": round(per_socket_kb, 1)}
 
 
-def run(sizes: list[int], messages: int) -> dict[str, Any]:
+def run(sizes: list[int], messages: int, async_mode: str) -> dict[str, Any]:
     rows = {}
-    with community_server() as (base, process), python_server(FLOOR) as (floor, floor_proc):
+    with community_server(async_mode=async_mode) as (base, process), \
+            python_server(FLOOR, async_mode) as (floor, floor_proc):
         tokens, thread_id, send, sample = _community_setup(base)
         floor_session = requests.Session()
 
@@ -137,11 +138,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100,1000")
     parser.add_argument("--messages", type=int, default=20)
+    parser.add_argument("--async-mode", choices=["threading", "gevent"], default="threading",
+                        help="threading: `community run` and the floor on threads; gevent: both "
+                             "under `gunicorn -k gevent -w 1`, as in production")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    rows = run(sizes, args.messages)
-    path = write_result("realtime", {"async_mode": "threading", "messages": args.messages,
-                                     "sizes": rows})
+    rows = run(sizes, args.messages, args.async_mode)
+    path = write_result(f"realtime-{args.async_mode}", {"async_mode": args.async_mode,
+                                                        "messages": args.messages, "sizes": rows})
     print_table(
         ["clients", "community p50", "p99", "floor p50", "p99", "p50 ratio", "p99 ratio", "missed",
          "KB/socket (community, floor)"],

@@ -20,6 +20,7 @@ from ..models import Event
 from ..models.base import utcnow
 from ..payloads import iso
 from . import publish
+from .transport import socketio_of
 
 _PENDING = "pending_events"
 _TICKET = "publish_ticket"
@@ -71,6 +72,9 @@ def _publish_committed(session: Session, order: publish.PublishOrder, ticket: in
                        envelopes: list[dict[str, Any]]) -> None:
     session.info.pop(_TICKET, None)
     publish.publish_in_order(order, ticket, envelopes)
+    # Let the sockets' writers send now: under gevent nothing else runs until this request
+    # yields, and what follows the commit (follow-ups, the response) does no I/O that yields.
+    socketio_of().sleep(0)
 
 
 def _release_ticket(session: Session) -> None:
