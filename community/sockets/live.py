@@ -17,8 +17,8 @@ from ..queries.events import CATCH_UP_LIMIT, events_after
 from ..queries.users import get_user_by_token
 from ..realtime import channels
 from ..realtime.access import check_can_join
-from ..realtime.events import envelope
 from ..realtime.hub import hub_for
+from ..realtime.replay import replay
 from .guards import socket_action
 
 
@@ -66,7 +66,7 @@ class LiveNamespace(Namespace):
         if after is not None:
             events = events_after(channel, after, CATCH_UP_LIMIT + 1)
             resync = len(events) > CATCH_UP_LIMIT
-            missed = [] if resync else [envelope(event) for event in events]
+            missed = [] if resync else replay(current_user, events)
         return {"ok": True, "channel": channel, "presence": presence, "missed": missed,
                 "resync": resync}
 

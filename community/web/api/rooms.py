@@ -23,8 +23,8 @@ from ...queries import rooms as room_queries
 from ...queries.events import events_after
 from ...queries.paging import parse_page
 from ...realtime import channels
-from ...realtime.events import envelope
 from ...realtime.hub import online_users
+from ...realtime.replay import replay
 from .blueprint import ApiBlueprint
 from .schemas import EventsArgs, Input, PageArgs
 
@@ -151,7 +151,7 @@ def room_events(args: dict, slug: str):
     room = room_queries.access_room(current_user, slug)
     after = max(0, args["after"])
     events = events_after(channels.room(room.slug), after)
-    return {"events": [envelope(e) for e in events], "last_id": events[-1].id if events else after}
+    return {"events": replay(current_user, events), "last_id": events[-1].id if events else after}
 
 
 @bp.post("/rooms/<slug>/transcript")

@@ -14,7 +14,7 @@ from ...queries import threads as thread_queries
 from ...queries.events import events_after
 from ...queries.paging import parse_page
 from ...realtime import channels
-from ...realtime.events import envelope
+from ...realtime.replay import replay
 from ...text.markdown import render_markdown
 from ...text.validation import check_text
 from ..thread_cache import thread_cache, thread_cache_seconds
@@ -198,8 +198,7 @@ def thread_events(args: dict, thread_id: int):
     thread_queries.access_thread(current_user, thread_id)
     after = max(0, args["after"])
     events = events_after(channels.thread(thread_id), after)
-    return {"events": [envelope(e) for e in events],
-            "last_id": events[-1].id if events else after}
+    return {"events": replay(current_user, events), "last_id": events[-1].id if events else after}
 
 
 @bp.get("/tags")
