@@ -296,6 +296,68 @@ def test_the_poll_form_works_without_javascript(setting, app, client, auth):
     assert no_token.status_code == 403
 
 
+def test_adding_a_poll_works_without_javascript(setting, app, client, auth):
+    thread_id = setting["thread"].id
+    path = f"/questions/{thread_id}"
+    asker = setting["asker"].get("me").json["username"]
+    auth.login(asker)
+    page = client.get(path).get_data(as_text=True)
+    assert 'action="/polls/new"' in page and f'name="thread_id" value="{thread_id}"' in page
+    form = {"csrf_token": csrf_token_from(page), "thread_id": str(thread_id), "next": path,
+            "question": "Which mesher works best?", "options": "Gmsh\r\n\r\n snappyHexMesh \r\nANSA",
+            "multiple": "on", "closes_at": "2031-01-10T12:00", "timezone": "Europe/Berlin"}
+    posted = client.post("/polls/new", data=form)
+    assert posted.status_code == 302
+    poll_id = int(posted.headers["Location"].rsplit("#poll-", 1)[1])
+    assert posted.headers["Location"] == f"{path}#poll-{poll_id}"
+    poll = setting["voter"].get(f"polls/{poll_id}").json
+    assert [o["label"] for o in poll["options"]] == ["Gmsh", "snappyHexMesh", "ANSA"]
+    assert poll["multiple"] and not poll["anonymous"]
+    assert poll["closes_at"] == "2031-01-10T11:00:00.000Z"  # noon in Berlin, in winter
+    assert "Your poll is posted." in client.get(path).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("change, shown", [
+    ({"options": "Only one"}, "Options must have 2-10 options"),
+    ({"closes_at": "2031-01-10T12:00", "timezone": "Mars/Olympus"}, "is not a known IANA time zone"),
+    ({"closes_at": "2020-01-10T12:00"}, "Closing time must be in the future"),
+    ({"closes_at": "2031-03-30T02:30", "timezone": "Europe/Berlin"}, "the clocks skip that hour"),
+    ({"question": ""}, "Question must"),
+])
+def test_a_refused_poll_form_comes_back_with_what_was_typed(setting, app, client, auth, change, shown):
+    thread_id = setting["thread"].id
+    auth.login(setting["asker"].get("me").json["username"])
+    token = csrf_token_from(client.get(f"/questions/{thread_id}").get_data(as_text=True))
+    form = {"csrf_token": token, "thread_id": str(thread_id), "next": f"/questions/{thread_id}",
+            "question": "Which mesher works best?", "options": "Gmsh\nANSA", **change}
+    refused = client.post("/polls/new", data=form)
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    kept = "Gmsh" if "question" in change else "Which mesher works best?"  # what was typed stays
+    assert shown in page and kept in page and 'aria-invalid="true"' in page
+    assert setting["voter"].get(f"polls?thread_id={thread_id}").json["items"] == []
+
+
+def test_only_those_who_may_add_a_poll_get_one_through_the_form(setting, app, client, auth):
+    thread_id = setting["thread"].id
+    auth.login(setting["voter_user"].username)  # not the asker
+    token = csrf_token_from(client.get(f"/questions/{thread_id}").get_data(as_text=True))
+    refused = client.post("/polls/new", data={"csrf_token": token, "thread_id": str(thread_id),
+                                              "question": "Mine?", "options": "Yes\nNo"})
+    assert refused.status_code == 403 and "Only the asker or a moderator" in refused.get_data(as_text=True)
+    nowhere = client.post("/polls/new", data={"csrf_token": token, "question": "Where?", "options": "A\nB"})
+    assert nowhere.status_code == 422
+    assert client.post("/polls/new", data={"thread_id": str(thread_id), "question": "No token",
+                                          "options": "A\nB"}).status_code == 403
+    room = make_room(app, setting["voter_user"], "Meshing clinic")
+    page = client.get(f"/rooms/{room.slug}").get_data(as_text=True)
+    assert f'name="room" value="{room.slug}"' in page
+    in_room = client.post("/polls/new", data={"csrf_token": token, "room": room.slug,
+                                              "next": f"/rooms/{room.slug}", "question": "Which day?",
+                                              "options": "Monday\nFriday"})
+    assert in_room.status_code == 302 and in_room.headers["Location"].startswith(f"/rooms/{room.slug}#poll-")
+
+
 def test_suspended_members_cannot_vote(setting, app):
     from community.actions import suspensions
 

@@ -24,8 +24,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, update
 
@@ -43,7 +42,7 @@ from ..queries.users import get_user_by_username
 from ..realtime import channels
 from ..realtime.events import record_event
 from ..text.markdown import render_markdown
-from ..text.validation import check_moment, check_text
+from ..text.validation import check_local_moment, check_moment, check_text, check_zone, local_to_utc
 from . import rooms as room_actions
 from .notifications import notify
 from .reminders import claim_reminder
@@ -55,7 +54,6 @@ DESCRIPTION_MAX = 20_000
 DURATION_MIN, DURATION_MAX = 15, 480
 CAPACITY_MIN, CAPACITY_MAX = 1, 10_000
 MAX_RESOURCES = 20
-ZONE_MAX = 64
 FEEDBACK_POLL_DAYS = 7
 FEEDBACK_OPTIONS = ["Very useful", "Somewhat useful", "Not very useful"]
 # (kind, lead, window): due from ``lead`` before the start for ``window``. A reminder the jobs
@@ -115,57 +113,6 @@ def check_description(value: object) -> str:
     return check_text("description", value, max_len=DESCRIPTION_MAX, required=False)
 
 
-def check_zone(value: object) -> str:
-    if not isinstance(value, str) or not value or len(value) > ZONE_MAX:
-        raise ValidationFailed({"timezone": "must be an IANA time zone name such as Europe/Berlin"})
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValidationFailed({"timezone": f"is not a known IANA time zone: {value[:64]}"}) from None
-    if value not in _known_zones():  # ZoneInfo also opens odd files such as "posixrules"
-        raise ValidationFailed({"timezone": f"is not a known IANA time zone: {value[:64]}"})
-    return value
-
-
-_ZONES: set[str] = set()
-
-
-def _known_zones() -> set[str]:
-    if not _ZONES:
-        _ZONES.update(available_timezones() | {"UTC"})
-    return _ZONES
-
-
-def local_to_utc(local: datetime, zone: str) -> datetime:
-    """A wall-clock time in ``zone`` as UTC; 422 when DST makes it missing or ambiguous."""
-    tz = ZoneInfo(zone)
-    first, second = local.replace(tzinfo=tz, fold=0), local.replace(tzinfo=tz, fold=1)
-    if first.utcoffset() != second.utcoffset():
-        # Either the hour clocks skip (the round trip lands elsewhere) or the hour they repeat.
-        round_trip = first.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
-        if round_trip != local:
-            raise ValidationFailed({"starts_at_local": (
-                f"does not exist in {zone}: the clocks skip that hour for daylight saving time; "
-                "choose a time outside it")})
-        raise ValidationFailed({"starts_at_local": (
-            f"happens twice in {zone} (the clocks go back that night); choose a time outside that "
-            "hour or give starts_at with an offset")})
-    return first.astimezone(UTC)
-
-
-def _parse_local(value: object) -> datetime:
-    if not isinstance(value, str) or len(value) > 40:
-        raise ValidationFailed({"starts_at_local": "must be a local date and time like 2026-12-03T15:00"})
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise ValidationFailed({"starts_at_local": "must be a local date and time like 2026-12-03T15:00"}) \
-            from None
-    if moment.tzinfo is not None:
-        raise ValidationFailed({"starts_at_local": "must not carry an offset; use starts_at for that"})
-    return moment.replace(second=0, microsecond=0) if moment.second == 0 else moment.replace(microsecond=0)
-
-
 def check_start(starts_at: object, starts_at_local: object, zone: object) -> tuple[datetime, str]:
     """(start in UTC, display zone) from either form of the start."""
     if starts_at is not None and starts_at_local is not None:
@@ -174,7 +121,8 @@ def check_start(starts_at: object, starts_at_local: object, zone: object) -> tup
         if zone is None:
             raise ValidationFailed({"timezone": "is required with starts_at_local"})
         name = check_zone(zone)
-        return local_to_utc(_parse_local(starts_at_local), name), name
+        local = check_local_moment("starts_at_local", starts_at_local)
+        return local_to_utc("starts_at_local", local, name), name
     if starts_at is None:
         raise ValidationFailed({"starts_at_local": "is required (or starts_at with an offset)"})
     start = check_moment("starts_at", starts_at, naive_is_utc=False).replace(microsecond=0)

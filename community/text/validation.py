@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from ..errors import ValidationFailed
 
@@ -85,6 +86,61 @@ def check_moment(field: str, value: object, *, naive_is_utc: bool) -> datetime:
             raise ValidationFailed({field: "must include an offset such as Z or +01:00"})
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
+
+
+ZONE_MAX = 64
+_ZONES: set[str] = set()
+
+
+def check_zone(value: object, field: str = "timezone") -> str:
+    """An IANA time zone name such as Europe/Berlin (or UTC)."""
+    if not isinstance(value, str) or not value or len(value) > ZONE_MAX:
+        raise ValidationFailed({field: "must be an IANA time zone name such as Europe/Berlin"})
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationFailed({field: f"is not a known IANA time zone: {value[:64]}"}) from None
+    if value not in _known_zones():  # ZoneInfo also opens odd files such as "posixrules"
+        raise ValidationFailed({field: f"is not a known IANA time zone: {value[:64]}"})
+    return value
+
+
+def _known_zones() -> set[str]:
+    if not _ZONES:
+        _ZONES.update(available_timezones() | {"UTC"})
+    return _ZONES
+
+
+def check_local_moment(field: str, value: object) -> datetime:
+    """A wall-clock date and time without an offset (a form's datetime-local), to the second."""
+    problem = "must be a local date and time like 2026-12-03T15:00"
+    if not isinstance(value, str) or len(value) > 40:
+        raise ValidationFailed({field: problem})
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationFailed({field: problem}) from None
+    if moment.tzinfo is not None:
+        raise ValidationFailed({field: "must not carry an offset; give the time zone separately"})
+    return moment.replace(microsecond=0)
+
+
+def local_to_utc(field: str, local: datetime, zone: str) -> datetime:
+    """A wall-clock time in ``zone`` as UTC; refused when daylight saving time makes it missing
+    or ambiguous there."""
+    tz = ZoneInfo(zone)
+    first, second = local.replace(tzinfo=tz, fold=0), local.replace(tzinfo=tz, fold=1)
+    if first.utcoffset() != second.utcoffset():
+        # Either the hour clocks skip (the round trip lands elsewhere) or the hour they repeat.
+        round_trip = first.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
+        if round_trip != local:
+            raise ValidationFailed({field: (
+                f"does not exist in {zone}: the clocks skip that hour for daylight saving time; "
+                "choose a time outside it")})
+        raise ValidationFailed({field: (
+            f"happens twice in {zone} (the clocks go back that night); choose a time outside that "
+            "hour or give the time with an offset")})
+    return first.astimezone(UTC)
 
 
 def name_key(name: str) -> str:

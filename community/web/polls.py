@@ -1,5 +1,6 @@
-"""Polls as plain forms, for browsers without JavaScript: vote, withdraw, close and delete post
-here and come back to the page the poll is on (static/js/polls.js does the same through the API)."""
+"""Polls as plain forms, for browsers without JavaScript: adding a poll, and voting, withdrawing,
+closing and deleting post here and come back to the page the poll is on (static/js/polls.js does
+the same through the API)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from flask_login import current_user, login_required
 
 from ..actions import polls as poll_actions
 from ..errors import DomainError, ValidationFailed
-from .forms import safe_next_url
+from ..text.validation import check_local_moment, check_zone, local_to_utc
+from .forms import form_refused, render_form, safe_next_url
 
 bp = Blueprint("polls", __name__)
 
@@ -47,6 +49,47 @@ def act(poll_id: int) -> ResponseReturnValue:
     except DomainError as exc:
         return _back(back, exc.message, "error", anchor=f"#poll-{poll_id}")
     return _back(back, DONE[action], "success", anchor=f"#poll-{poll_id}")
+
+
+HOMES = ("thread_id", "room")  # where the pages offer "Add a poll"
+
+
+@bp.route("/polls/new", methods=["GET", "POST"])
+@login_required
+def create() -> ResponseReturnValue:
+    """The "Add a poll" form of a question or room page. GET (``?thread_id=`` or ``?room=``) shows
+    it on a page of its own, as does a refusal, with what was typed and why."""
+    source = request.form if request.method == "POST" else request.args
+    home_field = next((field for field in HOMES if source.get(field)), None)
+    if home_field is None:
+        return render_form("polls/new.html", 422, values={}, message="Say where the poll goes: "
+                           "a question (thread_id) or a room.", home_field=None, home_value="",
+                           next_url="/")
+    home_value, next_url = source[home_field], safe_next_url(source.get("next"), "/")
+    context = {"home_field": home_field, "home_value": home_value, "next_url": next_url}
+    if request.method == "GET":
+        return render_form("polls/new.html", values={}, **context)
+    try:
+        poll = poll_actions.create_poll(current_user, _form_draft(home_field, home_value))
+    except DomainError as exc:
+        return form_refused("polls/new.html", exc, **context)
+    return _back(next_url, "Your poll is posted.", "success", anchor=f"#poll-{poll.id}")
+
+
+def _form_draft(home_field: str, home_value: str) -> poll_actions.PollDraft:
+    """The form's fields as the API's draft: options one per line, the closing time as a
+    wall-clock time in the given time zone."""
+    form = request.form
+    closes_at = None
+    if local := form.get("closes_at", "").strip():
+        zone = check_zone(form.get("timezone", "").strip() or "UTC")
+        closes_at = local_to_utc("closes_at", check_local_moment("closes_at", local), zone)
+    home: object = int(home_value) if home_field == "thread_id" and home_value.isdigit() else home_value
+    return poll_actions.PollDraft(
+        question=form.get("question", ""),
+        options=[line.strip() for line in form.get("options", "").splitlines() if line.strip()],
+        multiple="multiple" in form, anonymous="anonymous" in form, closes_at=closes_at,
+        **{home_field: home})
 
 
 def _back(url: str, message: str, category: str, *, anchor: str) -> ResponseReturnValue:

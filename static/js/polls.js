@@ -195,6 +195,8 @@ function localToIso(value) {
 function enhanceCreateForm(form) {
   if (form.dataset.enhanced) return;
   form.dataset.enhanced = "1";
+  // The closing time is read in this browser's time zone, so the zone field is for forms only.
+  form.querySelector("[data-poll-timezone]")?.setAttribute("hidden", "");
   const error = form.querySelector("[data-poll-create-error]");
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
