@@ -3,6 +3,7 @@ badge), manual progress, missed status, privacy, the due-tomorrow reminder, vali
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -448,6 +449,50 @@ def test_manual_progress_sharing_and_delete_through_the_page(app, people, client
                        data={"csrf_token": token, "usernames": "ghost"}).status_code == 422
     assert client.post(f"/milestones/{manual['id']}/delete", data={"csrf_token": token}).status_code == 302
     assert api.get(f"milestones/{manual['id']}").status_code == 404
+
+
+def test_the_owner_edits_a_milestone_through_the_page(app, people, client, auth):
+    api = ApiClient(app).as_user(people["owner"])
+    due = (utcnow() + timedelta(days=3)).replace(second=17)
+    milestone = create(api, title="Answer three", target=3, due_at=due.isoformat())
+    auth.login("olga")
+    detail = client.get(f"/milestones/{milestone['id']}").get_data(as_text=True)
+    assert f'href="/milestones/{milestone["id"]}/edit"' in detail
+    page = client.get(f"/milestones/{milestone['id']}/edit").get_data(as_text=True)
+    assert 'value="Answer three"' in page and 'value="3"' in page
+    assert f'value="{due.strftime("%Y-%m-%dT%H:%M")}"' in page  # the due time, as the form shows it
+    starts = re.search(r'name="starts_at"[^>]*value="([^"]*)"', page)[1]
+    form = {"csrf_token": csrf_token_from(page), "title": "Answer five in simulation", "metric": "answers",
+            "tag": "", "target": "5", "starts_at": starts, "due_at": due.strftime("%Y-%m-%dT%H:%M")}
+    assert client.post(f"/milestones/{milestone['id']}/edit", data=form).status_code == 302
+    saved = progress_of(api, milestone["id"])
+    assert saved["title"] == "Answer five in simulation" and saved["target"] == 5
+    # Shown to the minute and sent back unchanged, the times are kept to the second.
+    assert saved["due_at"] == milestone["due_at"] and saved["starts_at"] == milestone["starts_at"]
+    bad = client.post(f"/milestones/{milestone['id']}/edit", data={**form, "target": "0"})
+    assert bad.status_code == 422 and 'value="Answer five in simulation"' in bad.get_data(as_text=True)
+
+
+def test_a_reached_milestone_only_takes_a_new_title_and_others_cannot_edit(app, people, client, auth):
+    api = ApiClient(app).as_user(people["owner"])
+    milestone = create(api, metric="manual", target=1, title="One thing")
+    api.put(f"milestones/{milestone['id']}/progress", {"value": 1})
+    assert progress_of(api, milestone["id"])["reached"]
+    auth.login("olga")
+    page = client.get(f"/milestones/{milestone['id']}/edit").get_data(as_text=True)
+    assert "only its title can change" in page
+    starts = re.search(r'name="starts_at"[^>]*value="([^"]*)"', page)[1]
+    form = {"csrf_token": csrf_token_from(page), "title": "One thing, done", "metric": "manual",
+            "target": "1", "starts_at": starts, "due_at": ""}
+    assert client.post(f"/milestones/{milestone['id']}/edit", data=form).status_code == 302
+    assert progress_of(api, milestone["id"])["title"] == "One thing, done"
+    refused = client.post(f"/milestones/{milestone['id']}/edit", data={**form, "target": "2"})
+    assert refused.status_code == 409 and "only its title can change" in refused.get_data(as_text=True)
+    assert client.post("/milestones/999999/edit", data=form).status_code == 404
+    api.put(f"milestones/{milestone['id']}/shares", {"usernames": ["mina"]})
+    auth.logout()
+    auth.login("mina")  # shared with her: she reads it, but may not change it
+    assert client.get(f"/milestones/{milestone['id']}/edit").status_code == 403
 
 
 def test_suspended_owner_cannot_write(app, people):

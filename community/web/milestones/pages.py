@@ -1,7 +1,9 @@
-"""/milestones, /milestones/new and /milestones/<id>: thin views over actions and queries."""
+"""/milestones, /milestones/new, /milestones/<id> and its edit page: thin views over actions and
+queries."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -10,7 +12,7 @@ from flask_login import current_user, login_required
 
 from ...actions import milestones as milestone_actions
 from ...errors import Conflict, Forbidden, ValidationFailed
-from ...models import MilestoneMetric, ResourceKind
+from ...models import Milestone, MilestoneMetric, ResourceKind
 from ...queries import milestones as milestone_queries
 from ...queries.paging import Page, parse_page
 from ..forms import refusal_page
@@ -100,6 +102,53 @@ def _render_detail(milestone_id: int, errors: dict[str, str] | None = None, mess
 @login_required
 def detail(milestone_id: int) -> ResponseReturnValue:
     return _render_detail(milestone_id)
+
+
+def _minutes(moment: datetime | None) -> str:
+    """A stored time as the form's datetime-local value (UTC, to the minute)."""
+    return moment.strftime("%Y-%m-%dT%H:%M") if moment is not None else ""
+
+
+def _owned_for_edit(milestone_id: int) -> Milestone:
+    milestone = milestone_queries.visible_milestone(current_user, milestone_id)  # 404 if not visible
+    if milestone.owner_id != current_user.id:
+        raise Forbidden("Only the owner can change a milestone.")
+    return milestone
+
+
+def _render_edit(milestone: Milestone, values: dict[str, Any], errors: dict[str, str] | None = None,
+                 message: str | None = None, status: int = 200) -> ResponseReturnValue:
+    page = render_template("milestones/edit.html", milestone=milestone, values=values, errors=errors or {},
+                           form_message=message, metric_choices=METRIC_CHOICES, **_context())
+    return page, status
+
+
+@bp.route("/milestones/<int:milestone_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(milestone_id: int) -> ResponseReturnValue:
+    back = url_for(".detail", milestone_id=milestone_id)
+    try:
+        milestone = _owned_for_edit(milestone_id)
+    except Forbidden as exc:
+        return refusal_page(exc, back)
+    if request.method == "GET":
+        view = milestone_queries.milestone_views([milestone])[0]
+        return _render_edit(milestone, {
+            "title": milestone.title, "metric": milestone.metric, "tag": view.tag or "",
+            "resource_kind": milestone.resource_kind or "", "target": str(milestone.target),
+            "starts_at": _minutes(milestone.starts_at), "due_at": _minutes(milestone.due_at)})
+    data = _form_data(request.form)
+    for key in ("starts_at", "due_at"):  # shown to the minute: unchanged means keep it exactly
+        if key in data and data[key] == _minutes(getattr(milestone, key)):
+            del data[key]
+    try:
+        milestone_actions.update_milestone(current_user, milestone.id, data, naive_is_utc=True)
+    except ValidationFailed as exc:
+        return _render_edit(milestone, request.form.to_dict(), exc.fields, exc.message, 422)
+    except Conflict as exc:
+        return _render_edit(milestone, request.form.to_dict(), message=exc.message, status=exc.status)
+    flash("Milestone saved.", "success")
+    return redirect(back)
 
 
 @bp.post("/milestones/<int:milestone_id>/progress")
