@@ -263,6 +263,7 @@ function userHandlers() {
     notification({ data }) {
       const badge = document.querySelector("[data-unread-count]");
       setUnread((Number(badge?.textContent) || 0) + 1);
+      countWatchedAnswer(data.type);
       if (data.type === "badge_awarded") return;  // badge_awarded shows its own toast
       const who = data.actor ? `${data.actor.display_name} ` : "";
       const text = NOTIFICATION_TEXT[data.type] ?? data.type.replaceAll("_", " ");
@@ -279,15 +280,31 @@ function userHandlers() {
   };
 }
 
-function threadListHandlers(banner) {
+// `interests`: tag names (the "For you" page); then only questions carrying one of them count.
+function threadListHandlers(banner, interests) {
   let count = 0;
+  const where = interests.size ? " in your tags" : "";
   return {
-    thread_created() {
+    thread_created({ data }) {
+      if (interests.size && !(data.tags ?? []).some((tag) => interests.has(tag))) return;
       count += 1;
       banner.hidden = false;
-      banner.textContent = count === 1 ? "1 new question — show it" : `${count} new questions — show them`;
+      banner.textContent = count === 1 ? `1 new question${where} — show it` : `${count} new questions${where} — show them`;
     },
   };
+}
+
+// The "For you" page: answers in watched threads arrive as notifications on the user channel.
+const WATCHED_ANSWER_TYPES = new Set(["reply_in_watched_thread", "answer_on_your_thread"]);
+let watchedAnswers = 0;
+
+function countWatchedAnswer(type) {
+  const banner = document.querySelector("[data-new-watched-answers]");
+  if (!banner || !WATCHED_ANSWER_TYPES.has(type)) return;
+  watchedAnswers += 1;
+  banner.hidden = false;
+  banner.textContent = watchedAnswers === 1 ? "1 new answer in threads you watch — show it"
+    : `${watchedAnswers} new answers in threads you watch — show them`;
 }
 
 // --- wiring -------------------------------------------------------------------------------
@@ -308,7 +325,8 @@ function subscriptions() {
   const list = document.querySelector("[data-threads-channel]");
   const banner = document.querySelector("[data-new-questions]");
   if (list && banner && list.dataset.lastEventId !== "") {
-    const handlers = threadListHandlers(banner);
+    const interests = new Set((list.dataset.interestTags ?? "").split(" ").filter(Boolean));
+    const handlers = threadListHandlers(banner, interests);
     channels.push(new Channel("threads", Number(list.dataset.lastEventId) || 0,
       (envelope) => handlers[envelope.type]?.(envelope)));
   }

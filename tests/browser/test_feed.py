@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.test_journey import log_in
-from tests.factories import make_thread, make_user
+from tests.factories import make_answer, make_thread, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -58,5 +58,43 @@ def test_follow_a_tag_then_see_its_question_for_you(live_app, live_server, brows
         assert page.evaluate("window.notReloaded") is True
         page.reload()
         expect(page.locator("[data-watch-thread]")).to_have_attribute("data-watch-level", "muted")
+    finally:
+        context.close()
+
+
+def test_for_you_announces_new_questions_in_your_tags_and_answers_in_watched_threads(
+        live_app, live_server, browser):
+    from playwright.sync_api import expect
+
+    from community.actions import follows
+
+    fan, asker = make_user(live_app, "livefan"), make_user(live_app, "liveasker")
+    make_thread(live_app, asker, "How do I unpivot a table?", tags=["powerquery"])
+    with live_app.app_context():
+        follows.follow_tag(fan, "powerquery")
+    mine = make_thread(live_app, fan, "Why does my merge step duplicate rows?", tags=["excel"])
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        log_in(page, live_server, "livefan")
+        page.goto(f"{live_server}/for-you")
+        page.wait_for_load_state("domcontentloaded")
+        page.evaluate("window.notReloaded = true")
+        questions = page.locator("[data-new-questions]")
+        answers = page.locator("[data-new-watched-answers]")
+        expect(questions).to_be_hidden()
+
+        make_thread(live_app, asker, "Pivot a column without hardcoding names?", tags=["powerquery"])
+        expect(questions).to_have_text("1 new question in your tags — show it")
+        make_thread(live_app, asker, "Which laptop should I order?", tags=["hardware"])  # not yours
+        make_answer(live_app, asker, mine, "Remove duplicates on the key before merging.")
+        expect(answers).to_have_text("1 new answer in threads you watch — show it")
+        expect(questions).to_have_text("1 new question in your tags — show it")
+        assert page.evaluate("window.notReloaded") is True
+
+        questions.click()
+        unanswered = page.locator("[data-feed-unanswered]")
+        expect(unanswered).to_contain_text("Pivot a column without hardcoding names?")
+        expect(page.locator("[data-new-questions]")).to_be_hidden()
     finally:
         context.close()

@@ -9,7 +9,9 @@ from flask_login import current_user, login_required
 from ...actions import follows as follow_actions
 from ...queries import feed as feed_queries
 from ...queries.contracts import contract_status
+from ...queries.events import last_event_id
 from ...queries.feed import Basis, Feed
+from ...realtime import channels
 from ..forms import form_text, safe_next_url
 from .blueprint import bp
 
@@ -42,7 +44,8 @@ def unanswered_heading(feed: Feed) -> str:
 def for_you() -> ResponseReturnValue:
     feed = feed_queries.feed_for(current_user)
     return render_template("feed/for_you.html", feed=feed, unanswered_heading=unanswered_heading(feed),
-                           contract_status=contract_status)
+                           contract_status=contract_status,
+                           threads_last_event_id=last_event_id(channels.THREADS))  # where live news starts
 
 
 @bp.post("/tags/<name>/follow")
