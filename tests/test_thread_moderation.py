@@ -4,6 +4,7 @@ moderators' edits of other people's posts leave an audit row."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -338,8 +339,10 @@ def test_a_moderator_uses_the_tools_without_javascript(app, client, alice, mod):
         assert f'action="/questions/{source.id}/{action}"' in page
     assert '<label for="merge-into">' in page and '<label for="lock-reason">' in page
 
+    assert re.search(r'data-mod-when="locked"\s+hidden', page) and 'data-mod-when="unlocked" >' in page
     locked = submit(client, f"/questions/{source.id}/lock", {"reason": "Cooling off"}, follow_redirects=True)
     assert locked.status_code == 200 and "Locked: Cooling off." in text_of(locked)
+    assert re.search(r'data-mod-when="unlocked"\s+hidden', source_of(locked))  # only Unlock is offered now
     bad = submit(client, f"/questions/{source.id}/merge", {"into": "not a question", "reason": "Dup"})
     assert bad.status_code == 422 and "a link to it" in text_of(bad)
     merged = submit(client, f"/questions/{source.id}/merge",

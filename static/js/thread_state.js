@@ -91,10 +91,19 @@ function updateAnswerForm(threadElement, data, moderator) {
   }
 }
 
+// The moderator tools offer what the question's state now allows (Unlock once it is locked, ...).
+function updateModeratorTools(threadElement, data) {
+  const state = { locked: data.locked, unlocked: !data.locked, closed: data.closed, open: !data.closed };
+  for (const form of threadElement.querySelectorAll("[data-mod-when]")) {
+    form.hidden = !state[form.dataset.modWhen];
+  }
+}
+
 export function renderThreadState(threadElement, data) {
   const box = threadElement.querySelector("[data-thread-state]");
   if (!box) return;
   box.replaceChildren(...notices(data));
   refreshTimes(box);
   updateAnswerForm(threadElement, data, box.hasAttribute("data-viewer-moderator"));
+  updateModeratorTools(threadElement, data);
 }
