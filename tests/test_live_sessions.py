@@ -395,3 +395,21 @@ def test_demo_community_has_an_upcoming_session(app, api):
     assert demo["host"]["username"] == "marcus" and demo["timezone"] == "Europe/Berlin"
     assert demo["starts_at_local"][11:16] == "15:00" and demo["going_count"] == 2
     assert [r["title"] for r in demo["resources"]] == ["XLOOKUP function"]
+
+
+def test_the_session_channel_carries_rsvp_counts_to_its_readers(app, api, people):
+    from tests.test_sockets import connect, received
+
+    session = schedule_live_session(app, people["mod"], capacity=1)
+    reader = connect(app, people["cid"])
+    ack = reader.emit("join", {"channel": f"live_session:{session.id}"}, callback=True)
+    assert ack["ok"] and ack["presence"] == []  # reading the page is not being in its room
+    received(reader)
+    api.as_user(people["ann"]).put(f"live-sessions/{session.id}/rsvp")
+    api.as_user(people["bob"]).put(f"live-sessions/{session.id}/rsvp")
+    updates = [e["data"] for e in received(reader, "live_session_updated")]
+    counts = [(u["going_count"], u["waitlist_count"], u["seats_left"]) for u in updates]
+    assert counts == [(1, 0, 0), (1, 1, 0)]
+    assert all(u["my_rsvp"] is None for u in updates)  # nobody's own RSVP goes to everyone
+    refused = reader.emit("join", {"channel": "live_session:999999"}, callback=True)
+    assert refused["ok"] is False

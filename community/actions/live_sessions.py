@@ -330,14 +330,15 @@ def cancel_session(actor: User, session_id: object) -> LiveSession:
 
 
 def _publish(session: LiveSession, type_: str) -> None:
-    """Tell the linked room's subscribers (the room page can show the session's state)."""
-    if session.room is None or session.room.private:
-        return
+    """Tell the session page's readers (``live_session:<id>``) and the linked public room's (the
+    room page can show the session's state). No one's own RSVP is in the payload."""
     counts = queries.rsvp_counts([session.id]).get(session.id, queries.RsvpCounts())
     view = SessionView(going_count=counts.going, waitlist_count=counts.waitlisted,
                        resources=queries.linked_resources([session.id])[session.id])
-    record_event(channels.room(session.room.slug), type_, live_session_payload(session, view),
-                 subject=f"live_session:{session.id}")
+    payload = live_session_payload(session, view)
+    record_event(channels.live_session(session.id), type_, payload, subject=f"live_session:{session.id}")
+    if session.room is not None and not session.room.private:
+        record_event(channels.room(session.room.slug), type_, payload, subject=f"live_session:{session.id}")
 
 
 # --- RSVPs and joining ----------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import re
 
 from ..errors import Forbidden, NotFound
 from ..models import User
+from ..queries.live_sessions import access_session
 from ..queries.resources import access_resource
 from ..queries.rooms import access_room
 from ..queries.threads import access_thread
@@ -15,6 +16,7 @@ _THREAD = re.compile(r"^thread:([1-9][0-9]{0,18})$")
 _USER = re.compile(r"^user:([1-9][0-9]{0,18})$")
 _ROOM = re.compile(r"^room:(.{1,60})$")
 _RESOURCE = re.compile(r"^resource:([1-9][0-9]{0,18})$")
+_LIVE_SESSION = re.compile(r"^live_session:([1-9][0-9]{0,18})$")
 
 
 def check_can_join(user: User, channel: str) -> bool:
@@ -33,5 +35,8 @@ def check_can_join(user: User, channel: str) -> bool:
         return True
     if match := _RESOURCE.match(channel):
         access_resource(user, int(match.group(1)))  # deleted: moderators only, else not found
+        return False
+    if match := _LIVE_SESSION.match(channel):
+        access_session(int(match.group(1)))  # the schedule is open to every member
         return False
     raise NotFound(f"No such channel: {channel[:80]}")

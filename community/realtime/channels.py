@@ -20,3 +20,7 @@ def room(slug: str) -> str:
 
 def resource(resource_id: int) -> str:
     return f"resource:{resource_id}"
+
+
+def live_session(session_id: int) -> str:
+    return f"live_session:{session_id}"

@@ -57,3 +57,33 @@ def test_rsvp_then_join_the_live_room(live_app, live_server, browser):
         assert errors == []
     finally:
         context.close()
+
+
+def test_the_session_page_follows_rsvps_and_changes_live(live_app, live_server, browser):
+    from playwright.sync_api import expect
+
+    from tests.support import ApiClient
+
+    mod = make_user(live_app, "livesessmod", role=Role.MODERATOR)
+    make_user(live_app, "livesessreader")
+    other = ApiClient(live_app).as_user(make_user(live_app, "livesessother"))
+    session = schedule_live_session(live_app, mod, title="Objection handling, live", capacity=2)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        log_in(page, live_server, "livesessreader")
+        page.goto(f"{live_server}/sessions/{session.id}")
+        page.wait_for_load_state("domcontentloaded")
+        seats = page.locator("[data-session-seats]")
+        expect(seats).to_have_text("0 of 2 seats taken · 2 seats left")
+        page.evaluate("window.notReloaded = true")
+        assert other.put(f"live-sessions/{session.id}/rsvp").status_code == 200
+        expect(seats).to_have_text("1 of 2 seats taken · 1 seat left")
+        expect(page.locator("[data-session-changed]")).to_be_hidden()
+        later = (utcnow() + timedelta(days=3)).replace(microsecond=0).isoformat()
+        host = ApiClient(live_app).as_user(mod)
+        assert host.patch(f"live-sessions/{session.id}", json={"starts_at": later}).status_code == 200
+        expect(page.locator("[data-session-changed]")).to_be_visible()
+        assert page.evaluate("window.notReloaded") is True
+    finally:
+        context.close()

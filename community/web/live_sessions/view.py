@@ -16,6 +16,8 @@ from ...models import LiveSession, LiveSessionRsvp, RsvpStatus
 from ...models.base import utcnow
 from ...payloads.live_sessions import SessionView
 from ...queries import live_sessions as session_queries
+from ...queries.events import last_event_id
+from ...realtime import channels
 
 
 def can_schedule_sessions() -> bool:
@@ -71,10 +73,19 @@ def _feedback_poll(session: LiveSession) -> Any:
     return poll_views(current_user, [poll], home=PollHome(live_session=session))[0]
 
 
+def _live_channel(session: LiveSession) -> dict[str, Any]:
+    """Where the page hears of RSVPs and changes, from its newest event; nothing for guests."""
+    if not current_user.is_authenticated:
+        return {"live_channel": "", "live_channel_last_id": 0}
+    channel = channels.live_session(session.id)
+    return {"live_channel": channel, "live_channel_last_id": last_event_id(channel)}
+
+
 def render_session(session: LiveSession, status: int = 200) -> ResponseReturnValue:
     item = session_items([session])[0]
     manage = session_actions.can_manage(current_user, session)
     rsvps: list[LiveSessionRsvp] = session_queries.rsvps_of(session.id) if manage else []
     page = render_template("live_sessions/session.html", item=item, session=session, can_manage=manage,
-                           rsvps=rsvps, poll=_feedback_poll(session) if item.state == "ended" else None)
+                           rsvps=rsvps, poll=_feedback_poll(session) if item.state == "ended" else None,
+                           **_live_channel(session))
     return page, status
