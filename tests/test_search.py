@@ -13,10 +13,11 @@ import pytest
 
 from community import search
 from community.actions import answers as answer_actions
+from community.actions import search_cursors
 from community.actions import threads as thread_actions
 from community.extensions import db
 from community.models import Role, SearchCursor
-from community.search import cursors, storage
+from community.search import storage
 from tests.factories import make_answer, make_thread, make_user
 from tests.support import ApiClient
 
@@ -138,7 +139,7 @@ def test_the_indexer_resumes_from_its_cursor_after_a_crash(app, alice, monkeypat
     index(app)
     second = make_thread(app, alice, "Bravo question about holiday rotas", body="Second.")
     # the process dies after the index committed but before the cursor was saved
-    monkeypatch.setattr(cursors, "write_cursor", _crash)
+    monkeypatch.setattr(search_cursors, "write_cursor", _crash)
     with pytest.raises(SystemExit):
         index(app)
     monkeypatch.undo()
@@ -200,7 +201,7 @@ def test_a_lost_cursor_or_a_reset_database_rebuilds_the_index(app, alice):
     assert ids(app, "survives") == [thread.id]
     with app.app_context():
         name = storage.current_generation(Path(app.config["SEARCH_DIR"]))
-        cursors.write_cursor(name, 10**9)  # ahead of the log: the database was restored
+        search_cursors.write_cursor(name, 10**9)  # ahead of the log: the database was restored
     index(app)
     assert ids(app, "survives") == [thread.id]
 

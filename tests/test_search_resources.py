@@ -11,6 +11,7 @@ import pytest
 
 from community import search
 from community.actions import resources as resource_actions
+from community.actions import search_cursors
 from community.actions.resource_previews import PreviewResult, record_preview
 from community.models import Role
 from community.search import cursors, storage
@@ -341,7 +342,7 @@ def test_an_index_built_before_resources_were_indexed_is_rebuilt(app, api, peopl
         name, _ = storage.create_generation(root)
         monkeypatch.undo()
         storage.swap_in(root, name)
-        cursors.write_cursor(name, cursors.latest_event_id())
+        search_cursors.write_cursor(name, cursors.latest_event_id())
     index(app)  # the indexer notices the older schema and rebuilds from the database
     assert _generation(app) != name
     assert hits(api, "gazebo") == [("resource", guide.id)]
@@ -358,4 +359,4 @@ def _cursor(app) -> int:
 
 def _set_cursor(app, event_id: int) -> None:
     with app.app_context():
-        cursors.write_cursor(_generation(app), event_id)
+        search_cursors.write_cursor(_generation(app), event_id)

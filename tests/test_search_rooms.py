@@ -13,6 +13,7 @@ from sqlalchemy import update
 from community import search
 from community.actions import messages as message_actions
 from community.actions import rooms as room_actions
+from community.actions import search_cursors
 from community.db import atomic
 from community.extensions import db
 from community.models import Role, Room
@@ -329,7 +330,7 @@ def test_an_index_built_before_room_messages_were_indexed_is_rebuilt(app, api, p
         name, _ = storage.create_generation(root)
         monkeypatch.undo()
         storage.swap_in(root, name)
-        cursors.write_cursor(name, cursors.latest_event_id())
+        search_cursors.write_cursor(name, cursors.latest_event_id())
     index(app)  # the indexer notices the older schema and rebuilds from the database
     assert _generation(app) != name
     assert hits(api, "gazebo") == [("room", message.id)]
@@ -355,4 +356,4 @@ def _cursor(app) -> int:
 
 def _set_cursor(app, event_id: int) -> None:
     with app.app_context():
-        cursors.write_cursor(_generation(app), event_id)
+        search_cursors.write_cursor(_generation(app), event_id)

@@ -39,6 +39,7 @@ from typing import Any
 from flask import Flask
 from whoosh.writing import IndexWriter
 
+from ..actions import search_cursors
 from ..extensions import db
 from . import cursors, storage
 from .documents import load_threads, thread_documents
@@ -227,7 +228,7 @@ def _index_pending(root: Path) -> int:
             return applied
         _apply(root, generation, events)
         cursor = events[-1][0]
-        cursors.write_cursor(generation, cursor)
+        search_cursors.write_cursor(generation, cursor)
         applied += len(events)
         if len(events) < BATCH_EVENTS:
             return applied

@@ -19,6 +19,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
+from ..actions import search_cursors
 from ..extensions import db
 from ..models import Post, PostType
 from . import cursors, storage
@@ -81,7 +82,7 @@ def rebuild(progress: Callable[[int], None] | None = None) -> RebuildStats:
 
 def rebuild_locked(root: Path, progress: Callable[[int], None] | None = None) -> RebuildStats:
     name, ix = storage.create_generation(root)
-    cursors.write_cursor(name, cursors.latest_event_id())
+    search_cursors.write_cursor(name, cursors.latest_event_id())
     objects: dict[str, int] = {}  # per kind: threads, room messages, resources
     documents = 0
     writer = ix.writer(limitmb=WRITER_MEMORY_MB)
@@ -104,7 +105,7 @@ def rebuild_locked(root: Path, progress: Callable[[int], None] | None = None) ->
     storage.swap_in(root, name)
     keep = {name} | ({previous} if previous else set())
     storage.remove_generations(root, keep)
-    cursors.drop_cursors(keep)
+    search_cursors.drop_cursors(keep)
     stats = RebuildStats(name, objects.get("thread", 0), documents, objects.get("room", 0),
                          objects.get("resource", 0))
     log.info("search index rebuilt: %s (%d threads, %d room messages, %d resources, %d documents)",
