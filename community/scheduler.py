@@ -41,8 +41,8 @@ JOBS: list[Job] = [
     # surveys
     Job("surveys.close_due", "community.actions.surveys:close_due_surveys"),
     # live training sessions
-    Job("live_session_reminders", "community.actions.live_sessions:send_due_reminders"),
-    Job("live_session_feedback", "community.actions.live_sessions:send_due_feedback"),
+    Job("live_session_reminders", "community.actions.live_session_jobs:send_due_reminders"),
+    Job("live_session_feedback", "community.actions.live_session_jobs:send_due_feedback"),
     # learning contracts
     Job("contracts.reminders", "community.actions.contracts:send_contract_reminders"),
     # milestones

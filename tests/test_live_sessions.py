@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from community.actions import live_sessions as session_actions
+from community.actions import live_session_jobs as session_jobs
 from community.extensions import db
 from community.models import LiveSession, LiveSessionRsvp, Notification, Poll, Role, SentReminder
 from community.models.base import utcnow
@@ -322,15 +322,15 @@ def test_reminders_go_once_to_people_going_within_their_window(app, api, people)
     api.as_user(people["ann"]).put(f"live-sessions/{session.id}/rsvp")
     api.as_user(people["bob"]).put(f"live-sessions/{session.id}/rsvp")  # waitlisted: no reminders
     with app.app_context():
-        assert session_actions.send_due_reminders(utcnow()) == 0  # two days ahead: nothing due
+        assert session_jobs.send_due_reminders(utcnow()) == 0  # two days ahead: nothing due
     move_start(app, session.id, timedelta(hours=23, minutes=30))
     with app.app_context():
-        assert session_actions.send_due_reminders(utcnow()) == 1
-        assert session_actions.send_due_reminders(utcnow()) == 0  # claimed already
+        assert session_jobs.send_due_reminders(utcnow()) == 1
+        assert session_jobs.send_due_reminders(utcnow()) == 0  # claimed already
     move_start(app, session.id, timedelta(minutes=14))
     with app.app_context():
-        assert session_actions.send_due_reminders(utcnow()) == 1
-        assert session_actions.send_due_reminders(utcnow()) == 0
+        assert session_jobs.send_due_reminders(utcnow()) == 1
+        assert session_jobs.send_due_reminders(utcnow()) == 0
     assert sorted(n.subject for n in notifications_of(app, people["ann"], "live_session_reminder")) == [
         f"{session.title} starts in 15 minutes", f"{session.title} starts in 24 hours"]
     assert notifications_of(app, people["bob"], "live_session_reminder") == []
@@ -347,7 +347,7 @@ def test_reminders_whose_time_has_passed_are_skipped(app, api, people):
     api.as_user(people["mod"]).post(f"live-sessions/{cancelled.id}/cancel")
     with app.app_context():
         # Not "in 24 hours" for a session 2 hours away, nothing for one under way or called off.
-        assert session_actions.send_due_reminders(utcnow()) == 0
+        assert session_jobs.send_due_reminders(utcnow()) == 0
         assert db.session.scalar(select(func.count(SentReminder.id))) == 0
 
 
@@ -358,14 +358,14 @@ def test_feedback_poll_goes_to_attendees_once_after_the_end(app, api, people):
     move_start(app, session.id, -timedelta(minutes=5))
     api.as_user(people["ann"]).post(f"live-sessions/{session.id}/attend")  # bob never came
     with app.app_context():
-        assert session_actions.send_due_feedback(utcnow()) == 0  # still running
+        assert session_jobs.send_due_feedback(utcnow()) == 0  # still running
     move_start(app, session.id, -timedelta(minutes=31))
     with app.app_context():
-        assert session_actions.send_due_feedback(utcnow()) == 1
-        assert session_actions.send_due_feedback(utcnow()) == 0
+        assert session_jobs.send_due_feedback(utcnow()) == 1
+        assert session_jobs.send_due_feedback(utcnow()) == 0
         poll = db.session.scalar(select(Poll).where(Poll.live_session_id == session.id))
         assert poll is not None and poll.author_id == people["host"].id
-        assert [option.label for option in poll.options] == session_actions.FEEDBACK_OPTIONS
+        assert [option.label for option in poll.options] == session_jobs.FEEDBACK_OPTIONS
         assert poll.closes_at > utcnow() + timedelta(days=6)
         assert db.session.get(LiveSession, session.id).feedback_sent_at is not None
     notes = notifications_of(app, people["ann"], "live_session_feedback")
@@ -378,7 +378,7 @@ def test_no_feedback_for_cancelled_sessions(app, api, people):
     api.as_user(people["mod"]).post(f"live-sessions/{session.id}/cancel")
     move_start(app, session.id, -timedelta(hours=5))
     with app.app_context():
-        assert session_actions.send_due_feedback(utcnow()) == 0
+        assert session_jobs.send_due_feedback(utcnow()) == 0
         assert db.session.scalar(select(func.count(LiveSessionRsvp.id))) == 0
         assert db.session.get(LiveSession, session.id).feedback_sent_at is None
 

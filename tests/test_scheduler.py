@@ -13,7 +13,7 @@ from flask.cli import ScriptInfo
 from sqlalchemy import func, select, update
 
 from community import scheduler
-from community.actions import live_sessions as session_actions
+from community.actions import live_session_jobs as session_jobs
 from community.actions.reminders import claim_reminder
 from community.cli import main
 from community.db import atomic
@@ -64,8 +64,8 @@ def test_run_due_jobs_runs_each_job_and_survives_a_failing_one(app, jobs, caplog
 
 def test_live_session_jobs_are_registered():
     names = {job.name: job for job in scheduler.JOBS}
-    assert names["live_session_reminders"].function() is session_actions.send_due_reminders
-    assert names["live_session_feedback"].function() is session_actions.send_due_feedback
+    assert names["live_session_reminders"].function() is session_jobs.send_due_reminders
+    assert names["live_session_feedback"].function() is session_jobs.send_due_feedback
 
 
 def test_jobs_once_cli_sends_due_reminders_once(app):
@@ -146,7 +146,7 @@ def test_reminder_job_from_two_threads_notifies_each_person_once(threaded_app):
     for member in members:
         ApiClient(app).as_user(member).put(f"live-sessions/{session.id}/rsvp")
     now = utcnow()
-    results = run_together(app, [lambda: session_actions.send_due_reminders(now)] * 2)
+    results = run_together(app, [lambda: session_jobs.send_due_reminders(now)] * 2)
     assert sorted(results) == [0, 4]  # the first claims all four in its transaction
     with app.app_context():
         per_user = dict(db.session.execute(
@@ -167,7 +167,7 @@ def test_feedback_job_from_two_threads_creates_one_poll(threaded_app):
         db.session.commit()
     ApiClient(app).as_user(ann).post(f"live-sessions/{session.id}/attend")
     later = utcnow() + timedelta(minutes=20)
-    results = run_together(app, [lambda: session_actions.send_due_feedback(later)] * 2)
+    results = run_together(app, [lambda: session_jobs.send_due_feedback(later)] * 2)
     assert sorted(results) == [0, 1]
     with app.app_context():
         assert db.session.scalar(select(func.count(Poll.id)).where(Poll.live_session_id == session.id)) == 1

@@ -1,5 +1,6 @@
 """Scheduled live training sessions: scheduling, editing and cancelling them, RSVPs with a
-waitlist, joining the live room, and the two scheduled jobs (reminders, after-session feedback).
+waitlist and joining the live room (the two scheduled jobs, reminders and after-session feedback,
+are live_session_jobs.py).
 
 Rules decided here (the API and the pages only translate):
 
@@ -22,14 +23,13 @@ Rules decided here (the API and the pages only translate):
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete
 
 from ..db import atomic
-from ..errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..models import LiveSession, LiveSessionResource, LiveSessionRsvp, Room, RsvpStatus, User
 from ..models.base import is_row_id, utcnow
@@ -45,22 +45,12 @@ from ..text.markdown import render_markdown
 from ..text.validation import check_local_moment, check_moment, check_text, check_zone, local_to_utc
 from . import rooms as room_actions
 from .notifications import notify
-from .reminders import claim_reminder
-
-log = logging.getLogger(__name__)
 
 TITLE_MIN, TITLE_MAX = 5, 200
 DESCRIPTION_MAX = 20_000
 DURATION_MIN, DURATION_MAX = 15, 480
 CAPACITY_MIN, CAPACITY_MAX = 1, 10_000
 MAX_RESOURCES = 20
-FEEDBACK_POLL_DAYS = 7
-FEEDBACK_OPTIONS = ["Very useful", "Somewhat useful", "Not very useful"]
-# (kind, lead, window): due from ``lead`` before the start for ``window``. A reminder the jobs
-# could not send inside its window is skipped rather than sent late: a session scheduled two
-# hours ahead gets no "in 24 hours" reminder, and none is ever sent after the start.
-REMINDERS = (("live_session.day_before", timedelta(hours=24), timedelta(hours=1)),
-             ("live_session.starting_soon", timedelta(minutes=15), timedelta(minutes=15)))
 
 
 @dataclass(frozen=True)
@@ -448,64 +438,3 @@ def attend(actor: User, session_id: object) -> AttendResult:
 
 def session_room_url(session: LiveSession) -> str:
     return f"/rooms/{session.room.slug}" if session.room is not None else live_session_url(session.id)
-
-
-# --- scheduled jobs -------------------------------------------------------------------------------
-
-
-def send_due_reminders(now: datetime) -> int:
-    """"Starts in 24 hours" and "starts in 15 minutes" notifications to members going; each
-    (kind, session, member) is claimed first, so several processes running this at once send it
-    once."""
-    sent = 0
-    for kind, lead, window in REMINDERS:
-        for session in queries.sessions_starting_within(after=now + lead - window, until=now + lead):
-            sent += _remind(session, kind, lead)
-    return sent
-
-
-def _remind(session: LiveSession, kind: str, lead: timedelta) -> int:
-    sent = 0
-    minutes = int(lead.total_seconds() // 60)
-    when = f"in {minutes // 60} hours" if minutes >= 60 else f"in {minutes} minutes"
-    with atomic():
-        going = queries.rsvps_of(session.id, status=RsvpStatus.GOING.value)
-        for row in going:
-            if claim_reminder(kind, session.id, row.user_id):
-                sent += len(notify([row.user_id], "live_session_reminder", None,
-                                   f"{session.title} starts {when}", live_session_url(session.id)))
-    return sent
-
-
-def send_due_feedback(now: datetime) -> int:
-    """After each session that ended (not cancelled): the feedback poll, and a notification to
-    everyone who attended. Claimed by a conditional UPDATE, so it happens once."""
-    done = 0
-    for session in queries.sessions_awaiting_feedback(now):
-        with atomic():
-            claimed = db.session.execute(
-                update(LiveSession)
-                .where(LiveSession.id == session.id, LiveSession.feedback_sent_at.is_(None))
-                .values(feedback_sent_at=now).execution_options(synchronize_session=False)).rowcount == 1
-            if not claimed:
-                continue
-            attendees = [row.user_id for row in queries.rsvps_of(session.id, attended=True)]
-            if attendees:
-                _create_feedback_poll(session, now)
-                notify(attendees, "live_session_feedback", None, f"How was {session.title}?",
-                       live_session_url(session.id) + "#feedback")
-            done += 1
-    return done
-
-
-def _create_feedback_poll(session: LiveSession, now: datetime) -> None:
-    from .polls import PollDraft, create_poll  # the polls module imports much of the app
-
-    # closes_at goes in as the API's ISO text, the form create_poll validates.
-    question = f"How useful was “{session.title}”?"
-    try:
-        create_poll(session.host, PollDraft(question=question[:300], options=list(FEEDBACK_OPTIONS),
-                                            live_session_id=session.id,
-                                            closes_at=(now + timedelta(days=FEEDBACK_POLL_DAYS)).isoformat()))
-    except DomainError as exc:  # e.g. the host is suspended: attendees still get the thank-you
-        log.warning("no feedback poll for live session %s: %s", session.id, exc.message)
