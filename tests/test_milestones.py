@@ -12,7 +12,7 @@ from sqlalchemy import event, func, select, update
 
 from community import scheduler
 from community.actions import milestones as milestone_actions
-from community.actions.progress import after_activity
+from community.actions.progress import Activity, after_activity
 from community.db import atomic
 from community.extensions import db
 from community.models import (
@@ -112,7 +112,7 @@ def complete(app: Flask, user: User, resource_id: int) -> None:
     with app.app_context(), atomic():
         db.session.add(ResourceCompletion(user_id=user.id, resource_id=resource_id, completed_at=utcnow()))
         db.session.flush()
-        after_activity(user.id)
+        after_activity(user.id, Activity.RESOURCE_FINISHED)
 
 
 def test_resources_finished_count_by_kind(app, people):
@@ -166,6 +166,18 @@ def test_reached_once_with_one_notification_and_one_badge(app, people, captured_
     assert all(e["channel"] == f"user:{owner.id}" for e in live)
     assert [e["data"]["progress"] for e in live] == [0, 1, 2]  # created, then each answer until reached
     assert live[-1]["data"]["reached"] is True and live[-1]["data"]["status"] == "reached"
+
+
+def test_an_answer_only_recounts_answer_milestones(app, people, captured_events):
+    owner = people["owner"]
+    api = ApiClient(app).as_user(owner)
+    answers = create(api, metric="answers", target=5)
+    create(api, metric="questions", target=5)
+    create(api, metric="resources_finished", target=5)
+    captured_events.clear()
+    make_answer(app, owner, make_thread(app, people["asker"]))
+    live = [e["data"] for e in captured_events if e["type"] == "milestone_progress"]
+    assert [(m["id"], m["progress"]) for m in live] == [(answers["id"], 1)]
 
 
 def test_second_reached_milestone_gives_no_second_badge(app, people):

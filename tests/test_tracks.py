@@ -229,6 +229,23 @@ def test_activity_tells_the_members_own_channel_the_new_counts(app, api, people,
     assert not [e for e in captured_events if e["type"] == "track_progress"]
 
 
+def test_an_activity_only_moves_the_tracks_it_can(app, api, people, excel, captured_events):
+    guide = share_resource(app, people["cat"], title="Pivot guide")
+    reading = make_track(app, people["mod"], title="Reading only",
+                         steps=[{"kind": "resource", "resource_id": guide.id}])
+    answering = make_track(app, people["mod"], title="Answering", steps=[answer_step(2)])
+    for track_id in (reading, answering):
+        api.as_user(people["ann"]).post(f"tracks/{track_id}/enroll")
+    captured_events.clear()
+    make_answer(app, people["ann"], excel, "Group by quarter in the pivot options.")
+    moved = [e["data"]["track_id"] for e in captured_events if e["type"] == "track_progress"]
+    assert moved == [answering]  # the reading track has no answer step: nothing to recount or say
+    captured_events.clear()
+    api.as_user(people["ann"]).put(f"resources/{guide.id}/done")
+    moved = [e["data"]["track_id"] for e in captured_events if e["type"] == "track_progress"]
+    assert moved == [reading]
+
+
 def test_the_track_badge_is_earned_once_per_track(app, api, people, excel):
     first = make_track(app, people["mod"], steps=[answer_step()])
     second = make_track(app, people["mod"], steps=[{"kind": "ask_in_tag", "tag": "excel", "count": 1}])

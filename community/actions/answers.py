@@ -29,7 +29,7 @@ from .follows import watch_automatically
 from .notifications import notify, notify_mentions, notify_new_answer
 from .post_audit import audit_post_delete, audit_post_edit
 from .post_limits import check_post_rate
-from .progress import after_activity
+from .progress import Activity, after_activity
 from .resource_links import post_deleted, sync_post_links
 from .threads import (
     QuestionChanges,
@@ -67,7 +67,7 @@ def post_answer(actor: User, thread_id: int, body: object) -> Post:
         follow_up(notify_new_answer, actor.id, answer.id)
         follow_up(watch_automatically, actor.id, thread.id, WatchReason.ANSWERED)
         award_after_commit(actor.id, Trigger.ANSWER_POSTED, post_id=answer.id)
-        after_activity(actor.id)
+        after_activity(actor.id, Activity.ANSWER)
     return answer
 
 

@@ -296,13 +296,14 @@ def set_shares(actor: User, milestone_id: object, usernames: object) -> Mileston
 # --- reaching ----------------------------------------------------------------------------------
 
 
-def reach_finished_milestones(user_id: int) -> list[Milestone]:
+def reach_finished_milestones(user_id: int, metric: MilestoneMetric | None = None) -> list[Milestone]:
     """Stamp the user's milestones whose target their activity now meets; returns those reached.
 
     Call in an atomic() block (actions/progress.py does, after the activity). Only open milestones
-    (started, not due, not reached, not manual) are looked at, in a fixed number of queries.
+    (started, not due, not reached, not manual; of ``metric`` when given) are looked at, in a
+    fixed number of queries.
     """
-    return _settle(queries.unreached_automatic(user_id))
+    return _settle(queries.unreached_automatic(user_id, metric))
 
 
 def _settle(milestones: list[Milestone]) -> list[Milestone]:

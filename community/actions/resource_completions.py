@@ -17,7 +17,7 @@ from ..models import ResourceCompletion, User
 from ..models.base import utcnow
 from ..permissions import require_active_account
 from ..queries.resources import access_resource
-from .progress import after_activity
+from .progress import Activity, after_activity
 
 
 def _require_member(actor: User) -> None:
@@ -39,7 +39,7 @@ def complete_resource(actor: User, resource_id: object) -> ResourceCompletion:
             select(ResourceCompletion).where(ResourceCompletion.user_id == actor.id,
                                              ResourceCompletion.resource_id == resource.id)
             .execution_options(populate_existing=True))
-        after_activity(actor.id)
+        after_activity(actor.id, Activity.RESOURCE_FINISHED)
     return completion
 
 

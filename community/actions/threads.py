@@ -34,7 +34,7 @@ from .follows import watch_automatically
 from .notifications import notify_mentions
 from .post_audit import audit_post_delete, audit_post_edit
 from .post_limits import check_post_rate
-from .progress import after_activity
+from .progress import Activity, after_activity
 from .resource_links import post_deleted, sync_post_links
 from .tags import adjust_question_counts, ensure_tags
 
@@ -84,7 +84,7 @@ def ask_question(actor: User, draft: QuestionDraft) -> Post:
         notify_mentions(actor, thread, thread)
         follow_up(watch_automatically, actor.id, thread.id, WatchReason.ASKED)
         award_after_commit(actor.id, Trigger.QUESTION_ASKED, post_id=thread.id)
-        after_activity(actor.id)
+        after_activity(actor.id, Activity.QUESTION)
     return thread
 
 

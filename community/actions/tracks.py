@@ -35,15 +35,16 @@ from .badges import award_after_commit
 from .notifications import notify
 
 
-def complete_finished_tracks(user_id: int) -> list[TrackEnrollment]:
+def complete_finished_tracks(user_id: int, step_kind: StepKind | None = None) -> list[TrackEnrollment]:
     """Stamp every open enrollment of the member whose steps are now all done; returns them.
+    With ``step_kind``, only tracks that have a step of that kind (what the activity can move).
 
     Call in an atomic() block (actions/progress.py does, after the activity). Each newly completed
     track notifies the member ("track_completed") and awards the repeatable track badge for it.
     Every open track's counts go to the member's own channel (``track_progress``), so an open
     track page moves its bar live.
     """
-    pairs = track_queries.open_enrollments(user_id)
+    pairs = track_queries.open_enrollments(user_id, step_kind)
     if not pairs:
         return []
     progress = track_queries.progress_for(user_id, pairs)

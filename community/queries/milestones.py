@@ -146,15 +146,17 @@ def unreached_due_within(now: datetime, lead: timedelta) -> list[int]:
         .order_by(Milestone.due_at, Milestone.id)))
 
 
-def unreached_automatic(user_id: int) -> Sequence[Milestone]:
-    """The owner's milestones that activity could still reach (started, not due, not reached)."""
+def unreached_automatic(user_id: int, metric: MilestoneMetric | None = None) -> Sequence[Milestone]:
+    """The owner's milestones that activity could still reach (started, not due, not reached),
+    of ``metric`` when given."""
     now = utcnow()
-    return db.session.scalars(
-        select(Milestone)
-        .where(Milestone.owner_id == user_id, Milestone.reached_at.is_(None),
-               Milestone.metric != MilestoneMetric.MANUAL.value, Milestone.starts_at <= now,
-               or_(Milestone.due_at.is_(None), Milestone.due_at >= now))
-        .order_by(Milestone.id)).all()
+    stmt = (select(Milestone)
+            .where(Milestone.owner_id == user_id, Milestone.reached_at.is_(None),
+                   Milestone.metric != MilestoneMetric.MANUAL.value, Milestone.starts_at <= now,
+                   or_(Milestone.due_at.is_(None), Milestone.due_at >= now)))
+    if metric is not None:
+        stmt = stmt.where(Milestone.metric == metric.value)
+    return db.session.scalars(stmt.order_by(Milestone.id)).all()
 
 
 def can_read(viewer: User | None, milestone: Milestone) -> bool:

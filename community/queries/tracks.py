@@ -153,13 +153,15 @@ def _activity_counts(user_id: int, kind: str, enrolled: dict[int, TrackEnrollmen
 
 # --- reading tracks -------------------------------------------------------------------------------
 
-def open_enrollments(user_id: int) -> list[tuple[Track, TrackEnrollment]]:
-    """The member's enrollments still in progress, in published tracks (with their tracks)."""
-    rows = db.session.execute(
-        select(Track, TrackEnrollment).join(TrackEnrollment, TrackEnrollment.track_id == Track.id)
-        .where(TrackEnrollment.user_id == user_id, TrackEnrollment.completed_at.is_(None),
-               Track.published_at.is_not(None))
-        .order_by(TrackEnrollment.id)).all()
+def open_enrollments(user_id: int, step_kind: StepKind | None = None) -> list[tuple[Track, TrackEnrollment]]:
+    """The member's enrollments still in progress, in published tracks (with their tracks); with
+    ``step_kind``, only in tracks that have a step of that kind."""
+    stmt = (select(Track, TrackEnrollment).join(TrackEnrollment, TrackEnrollment.track_id == Track.id)
+            .where(TrackEnrollment.user_id == user_id, TrackEnrollment.completed_at.is_(None),
+                   Track.published_at.is_not(None)))
+    if step_kind is not None:
+        stmt = stmt.where(Track.id.in_(select(TrackStep.track_id).where(TrackStep.kind == step_kind.value)))
+    rows = db.session.execute(stmt.order_by(TrackEnrollment.id)).all()
     return [(track, enrollment) for track, enrollment in rows]
 
 
