@@ -94,3 +94,30 @@ def test_a_hidden_room_message_is_withheld_from_the_room_log(app, people):
     assert SECRET not in str(reply.json) and "smaller time step" in str(reply.json)
     owner_view = ApiClient(app).as_user(people["ben"]).get(f"rooms/{room.slug}/events?after=0").json
     assert SECRET in str(owner_view)
+
+
+def test_a_deleted_poll_comes_back_only_as_deleted(app, people):
+    thread = make_thread(app, people["asker"], "Which mesher do you use?")
+    asker = ApiClient(app).as_user(people["asker"])
+    poll = asker.post("polls", {"question": "Secret ballot on licences?", "options": ["Yes", "No"],
+                                "thread_id": thread.id}).json
+    assert asker.delete(f"polls/{poll['id']}").status_code == 204
+    for viewer in ("cleo", "mod"):
+        body = thread_events(app, people[viewer], thread.id)
+        assert "Secret ballot" not in str(body)
+        about = [e for e in body["events"] if e["type"].startswith("poll_")]
+        gone = {"id": poll["id"], "deleted": True}
+        assert [(e["type"], e["data"]) for e in about] == [("poll_updated", gone)]
+
+
+def test_a_live_sessions_catch_up_leaves_out_a_resource_deleted_since(app, people):
+    from tests.factories import schedule_live_session, share_resource
+
+    guide = share_resource(app, people["ben"], title="Spammy licence guide")
+    session = schedule_live_session(app, people["mod"], resources=[guide.id])
+    ApiClient(app).as_user(people["cleo"]).put(f"live-sessions/{session.id}/rsvp")
+    assert ApiClient(app).as_user(people["ben"]).delete(f"resources/{guide.id}").status_code == 204
+    ack = connect(app, people["cleo"]).emit("join", {"channel": f"live_session:{session.id}", "after": 0},
+                                           callback=True)
+    assert ack["ok"] and ack["missed"] and "Spammy licence guide" not in str(ack)
+    assert all(e["data"]["resources"] == [] for e in ack["missed"])

@@ -7,8 +7,10 @@ catching up now must see the content as it is now, as the pages and the JSON API
   as in a payload built today (``withheld_if_hidden``);
 - deleted (and the reader is not a moderator): its events that carry content are left out, as
   deleted answers and messages are left out of pages; the deletion event itself still comes.
-Questions and resources that are hidden or deleted are left out of the list channels' catch-up.
-The events' ids are untouched, so a reader's cursor still moves past what was left out.
+Questions and resources that are hidden or deleted are left out of the list channels' catch-up,
+a deleted poll comes back only as ``{id, deleted: true}`` (it is gone for everyone), and a live
+session's events list only the linked resources the reader may still see. The events' ids are
+untouched, so a reader's cursor still moves past what was left out.
 """
 
 from __future__ import annotations
@@ -17,10 +19,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import literal, select
 
 from ..extensions import db
-from ..models import Event, Message, Post, Resource, User
+from ..models import Event, Message, Poll, Post, Resource, User
 from ..payloads.common import withheld_if_hidden
 from ..permissions import can_see_deleted, can_see_hidden
 from .events import envelope
@@ -36,10 +38,11 @@ class _State:
     deleted: bool
 
 
-_MODELS: dict[str, tuple[Any, Any]] = {  # subject kind -> (model, its author column)
-    "post": (Post, Post.author_id),
-    "message": (Message, Message.author_id),
-    "resource": (Resource, Resource.shared_by_id),
+_MODELS: dict[str, tuple[Any, Any, Any]] = {  # subject kind -> (model, its author, its hidden mark)
+    "post": (Post, Post.author_id, Post.hidden_at),
+    "message": (Message, Message.author_id, Message.hidden_at),
+    "resource": (Resource, Resource.shared_by_id, Resource.hidden_at),
+    "poll": (Poll, Poll.author_id, None),  # a deleted poll is gone for everyone, moderators too
 }
 
 
@@ -50,19 +53,38 @@ def replay(viewer: User | None, events: Iterable[Event]) -> list[dict[str, Any]]
     replayed = []
     for event in events:
         env = envelope(event)
-        state = states.get(_subject_of(event))
-        if state is None or not (event.type in _LISTING_TYPES or "body" in env["data"]):
-            replayed.append(env)  # about nothing that can be withheld, or carries no content
+        subject = _subject_of(event)
+        if isinstance(env["data"].get("resources"), list):  # a live session's linked resources
+            env["data"] = {**env["data"], "resources": [
+                item for item in env["data"]["resources"]
+                if _readable(viewer, states.get(("resource", item.get("id"))))]}
+        state = states.get(subject)
+        if state is None:
+            replayed.append(env)
+        elif subject[0] == "poll":
+            if state.deleted and event.type == "poll_created":
+                continue
+            replayed.append({**env, "data": {"id": subject[1], "deleted": True}} if state.deleted else env)
+        elif not (event.type in _LISTING_TYPES or "body" in env["data"]):
+            replayed.append(env)  # carries no content
+        elif state.deleted and not can_see_deleted(viewer):
             continue
-        deleted = state.deleted and not can_see_deleted(viewer)
-        hidden = state.hidden and not can_see_hidden(viewer, state.author_id)
-        if deleted or (hidden and event.type in _LISTING_TYPES):
-            continue
-        if hidden:
+        elif state.hidden and not can_see_hidden(viewer, state.author_id):
+            if event.type in _LISTING_TYPES:
+                continue
             data = withheld_if_hidden(dict(env["data"]), hidden=True, reveal=False)
-            env["data"] = {**data, "hidden": True} if "hidden" in data else data
-        replayed.append(env)
+            replayed.append({**env, "data": {**data, "hidden": True} if "hidden" in data else data})
+        else:
+            replayed.append(env)
     return replayed
+
+
+def _readable(viewer: User | None, state: _State | None) -> bool:
+    if state is None:
+        return True
+    if state.deleted and not can_see_deleted(viewer):
+        return False
+    return not state.hidden or can_see_hidden(viewer, state.author_id)
 
 
 def _subject_of(event: Event) -> tuple[str, int] | None:
@@ -73,16 +95,21 @@ def _subject_of(event: Event) -> tuple[str, int] | None:
 
 
 def _current_states(events: list[Event]) -> dict[tuple[str, int], _State]:
-    """The hidden and deleted state of every post, message and resource the events are about,
-    in one statement per kind."""
+    """The hidden and deleted state of every post, message, resource and poll the events are
+    about (and of the resources a live session's events list), in one statement per kind."""
     wanted: dict[str, set[int]] = {}
     for event in events:
         if (subject := _subject_of(event)) is not None:
             wanted.setdefault(subject[0], set()).add(subject[1])
+        nested = event.payload.get("resources") if isinstance(event.payload, dict) else None
+        if isinstance(nested, list):
+            wanted.setdefault("resource", set()).update(
+                item["id"] for item in nested if isinstance(item, dict) and isinstance(item.get("id"), int))
     states = {}
     for kind, ids in wanted.items():
-        model, author = _MODELS[kind]
-        rows = db.session.execute(select(model.id, author, model.hidden_at, model.deleted_at)
+        model, author, hidden_mark = _MODELS[kind]
+        hidden_column = hidden_mark if hidden_mark is not None else literal(None)
+        rows = db.session.execute(select(model.id, author, hidden_column, model.deleted_at)
                                   .where(model.id.in_(sorted(ids))))
         for ident, author_id, hidden_at, deleted_at in rows:
             states[(kind, ident)] = _State(author_id, hidden_at is not None, deleted_at is not None)
