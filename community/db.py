@@ -76,8 +76,8 @@ def atomic() -> Iterator[Session]:
         if depth == 0:
             for hook in session.info.pop(_BEFORE_COMMIT, []):
                 hook(session)
-            follow_ups = session.info.pop(_FOLLOW_UPS, [])
             session.commit()
+            follow_ups = session.info.pop(_FOLLOW_UPS, [])  # after: effects run in commit may add
     except BaseException:
         if depth == 0:
             _drop_effects(session)  # also when no SQL ran, so no rollback event fires

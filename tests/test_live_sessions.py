@@ -138,6 +138,9 @@ def test_dst_refusals_explain_themselves(app, api, people):
     fold = mod.post("live-sessions", json={"title": "Fall back", "starts_at_local": "2027-10-31T02:30",
                                            "timezone": "Europe/Berlin"}).json["error"]
     assert "happens twice" in fold["fields"]["starts_at_local"]
+    edge = mod.post("live-sessions", json={"title": "Year one", "starts_at_local": "0001-01-01T00:00",
+                                           "timezone": "Asia/Tokyo"})
+    assert edge.status_code == 422 and "out of range" in edge.json["error"]["fields"]["starts_at_local"]
 
 
 def test_private_or_archived_room_is_refused(app, api, people):

@@ -323,6 +323,8 @@ def test_adding_a_poll_works_without_javascript(setting, app, client, auth):
     ({"closes_at": "2020-01-10T12:00"}, "Closing time must be in the future"),
     ({"closes_at": "2031-03-30T02:30", "timezone": "Europe/Berlin"}, "the clocks skip that hour"),
     ({"question": ""}, "Question must"),
+    ({"closes_at": "0001-01-01T00:00", "timezone": "Asia/Tokyo"}, "Closing time is out of range"),
+    ({"closes_at": "2031-01-10T12:00", "timezone": "posixrules"}, "is not a known IANA time zone"),
 ])
 def test_a_refused_poll_form_comes_back_with_what_was_typed(setting, app, client, auth, change, shown):
     thread_id = setting["thread"].id
@@ -345,6 +347,9 @@ def test_only_those_who_may_add_a_poll_get_one_through_the_form(setting, app, cl
     refused = client.post("/polls/new", data={"csrf_token": token, "thread_id": str(thread_id),
                                               "question": "Mine?", "options": "Yes\nNo"})
     assert refused.status_code == 403 and "Only the asker or a moderator" in refused.get_data(as_text=True)
+    odd = client.post("/polls/new", data={"csrf_token": token, "thread_id": "²", "question": "Odd?",
+                                          "options": "A\nB"})
+    assert odd.status_code in (404, 422)  # a digit to str.isdigit, not a number: refused, no 500
     nowhere = client.post("/polls/new", data={"csrf_token": token, "question": "Where?", "options": "A\nB"})
     assert nowhere.status_code == 422
     assert client.post("/polls/new", data={"thread_id": str(thread_id), "question": "No token",

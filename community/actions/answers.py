@@ -65,7 +65,7 @@ def post_answer(actor: User, thread_id: int, body: object) -> Post:
                      answer_payload(answer, thread.accepted_answer_id),
                      subject=f"post:{answer.id}")
         follow_up(notify_new_answer, actor.id, answer.id)
-        follow_up(watch_automatically, actor.id, thread.id, WatchReason.ANSWERED)
+        watch_automatically(actor.id, thread.id, WatchReason.ANSWERED)
         award_after_commit(actor.id, Trigger.ANSWER_POSTED, post_id=answer.id)
         after_activity(actor.id, Activity.ANSWER)
     return answer

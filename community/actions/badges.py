@@ -26,6 +26,7 @@ from ..payloads import award_payload
 from ..realtime import channels
 from ..realtime.events import record_event
 from .notifications import notify
+from .reputation import lock_users
 
 
 @dataclass
@@ -56,6 +57,9 @@ def recompute_badges(user_id: int) -> Outcome:
 
 
 def _evaluate(user_id: int, rules: Iterable[BadgeRule], ctx: Context) -> Outcome:
+    # One evaluation per user at a time (PostgreSQL; SQLite writers queue anyway): two follow-ups
+    # of racing votes must not both judge from the awards held before either committed.
+    lock_users(user_id)
     rules = list(rules)
     held = _held_subjects(user_id, [rule.slug for rule in rules])
     outcome = Outcome()

@@ -80,8 +80,8 @@ def stop_watching(actor: User, thread_id: object) -> None:
 
 
 def watch_automatically(user_id: int, thread_id: int, reason: WatchReason) -> None:
-    """After asking or answering (a follow-up of that write): watch the thread unless already
-    watched or muted."""
+    """Inside the asking or answering transaction (so no answer committed right after it can miss
+    notifying this member): watch the thread unless already watched or muted."""
     insert_ignoring_conflicts(ThreadWatch.__table__, [
         {"user_id": user_id, "thread_id": thread_id, "level": WatchLevel.WATCHING.value,
          "reason": reason.value, "created_at": utcnow()}])

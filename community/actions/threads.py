@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import update
 
 from ..badges import Trigger
-from ..db import atomic, follow_up, insert_ignoring_conflicts
+from ..db import atomic, insert_ignoring_conflicts
 from ..errors import Forbidden
 from ..extensions import db
 from ..models import Post, PostType, ThreadView, User, WatchReason
@@ -82,7 +82,7 @@ def ask_question(actor: User, draft: QuestionDraft) -> Post:
         record_event(channels.THREADS, "thread_created", thread_payload(thread),
                      subject=f"post:{thread.id}")
         notify_mentions(actor, thread, thread)
-        follow_up(watch_automatically, actor.id, thread.id, WatchReason.ASKED)
+        watch_automatically(actor.id, thread.id, WatchReason.ASKED)
         award_after_commit(actor.id, Trigger.QUESTION_ASKED, post_id=thread.id)
         after_activity(actor.id, Activity.QUESTION)
     return thread

@@ -96,12 +96,12 @@ def check_zone(value: object, field: str = "timezone") -> str:
     """An IANA time zone name such as Europe/Berlin (or UTC)."""
     if not isinstance(value, str) or not value or len(value) > ZONE_MAX:
         raise ValidationFailed({field: "must be an IANA time zone name such as Europe/Berlin"})
+    if value not in _known_zones():  # first: ZoneInfo would open any file it is named, "posixrules" too
+        raise ValidationFailed({field: f"is not a known IANA time zone: {value[:64]}"})
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValidationFailed({field: f"is not a known IANA time zone: {value[:64]}"}) from None
-    if value not in _known_zones():  # ZoneInfo also opens odd files such as "posixrules"
-        raise ValidationFailed({field: f"is not a known IANA time zone: {value[:64]}"})
     return value
 
 
@@ -130,6 +130,10 @@ def local_to_utc(field: str, local: datetime, zone: str) -> datetime:
     or ambiguous there."""
     tz = ZoneInfo(zone)
     first, second = local.replace(tzinfo=tz, fold=0), local.replace(tzinfo=tz, fold=1)
+    try:
+        first.astimezone(UTC)
+    except OverflowError:  # year 1 or 9999 pushed past the calendar by the zone's offset
+        raise ValidationFailed({field: "is out of range"}) from None
     if first.utcoffset() != second.utcoffset():
         # Either the hour clocks skip (the round trip lands elsewhere) or the hour they repeat.
         round_trip = first.astimezone(UTC).astimezone(tz).replace(tzinfo=None)

@@ -84,7 +84,8 @@ def _form_draft(home_field: str, home_value: str) -> poll_actions.PollDraft:
     if local := form.get("closes_at", "").strip():
         zone = check_zone(form.get("timezone", "").strip() or "UTC")
         closes_at = local_to_utc("closes_at", check_local_moment("closes_at", local), zone)
-    home: object = int(home_value) if home_field == "thread_id" and home_value.isdigit() else home_value
+    numeric = home_value.isascii() and home_value.isdigit()
+    home: object = int(home_value) if home_field == "thread_id" and numeric else home_value
     return poll_actions.PollDraft(
         question=form.get("question", ""),
         options=[line.strip() for line in form.get("options", "").splitlines() if line.strip()],

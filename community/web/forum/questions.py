@@ -15,6 +15,7 @@ from markupsafe import Markup
 from ...actions import threads as thread_actions
 from ...actions.thread_views import count_thread_view
 from ...errors import Forbidden, RateLimited, ValidationFailed
+from ...extensions import db
 from ...models import Post
 from ...permissions import can_edit_post
 from ...queries import threads as thread_queries
@@ -63,11 +64,16 @@ def viewer_key() -> str:
 
 
 def render_thread(thread: Post, status: int = 200, *, answer_values: Mapping[str, str] | None = None,
-                  answer_errors: Mapping[str, str] | None = None,
-                  answer_message: str | None = None) -> ResponseReturnValue:
+                  answer_errors: Mapping[str, str] | None = None, answer_message: str | None = None,
+                  version: int | None = None) -> ResponseReturnValue:
+    """The thread page. ``version``, the thread's newest event id, must be read before the thread
+    was loaded (the stored answer markup is kept under it); without it, it is read now and the
+    thread loaded again."""
+    if version is None:
+        version = last_event_id(channels.thread(thread.id))
+        db.session.refresh(thread)
     answers = thread_queries.list_answers(current_user, thread)
     votes = thread_queries.my_votes(current_user, [thread.id, *(a.id for a in answers)])
-    version = last_event_id(channels.thread(thread.id))
     page = render_template("forum/thread.html", thread=thread, answers=answers, my_votes=votes,
                            polls=thread_poll_views(current_user, thread),
                            can_add_poll=may_create_thread_poll(current_user, thread),
@@ -168,11 +174,13 @@ def _store_anonymous_page(page: str, view_count: int) -> None:
 def thread(thread_id: int, slug: str | None = None) -> ResponseReturnValue:
     if (stored := _anonymous_page(thread_id)) is not None:
         return stored
+    # Read before the content, so nothing older than this version is stored under it (thread_cache).
+    version = g.thread_gate.version if "thread_gate" in g else last_event_id(channels.thread(thread_id))
     thread = thread_queries.access_thread(current_user, thread_id)
     if slug is not None and slug != thread_slug(thread):
         return redirect(thread_href(thread), 301)
     count_thread_view(thread.id, viewer_key())
-    page, status = render_thread(thread)
+    page, status = render_thread(thread, version=version)
     if not thread.is_hidden and not thread.is_deleted:
         _store_anonymous_page(page, thread.view_count)
     return page, status
