@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from ..badges import RULES, BadgeRule, Context, Earned, Trigger, rules_for
 from ..db import atomic, follow_up, insert_ignoring_conflicts
@@ -26,7 +26,8 @@ from ..payloads import award_payload
 from ..realtime import channels
 from ..realtime.events import record_event
 from .notifications import notify
-from .reputation import lock_users
+
+BADGE_LOCK_SPACE = 0x62646765  # "bdge": the first key of the per-user evaluation lock
 
 
 @dataclass
@@ -57,9 +58,7 @@ def recompute_badges(user_id: int) -> Outcome:
 
 
 def _evaluate(user_id: int, rules: Iterable[BadgeRule], ctx: Context) -> Outcome:
-    # One evaluation per user at a time (PostgreSQL; SQLite writers queue anyway): two follow-ups
-    # of racing votes must not both judge from the awards held before either committed.
-    lock_users(user_id)
+    _one_evaluation_at_a_time(user_id)
     rules = list(rules)
     held = _held_subjects(user_id, [rule.slug for rule in rules])
     outcome = Outcome()
@@ -75,6 +74,16 @@ def _evaluate(user_id: int, rules: Iterable[BadgeRule], ctx: Context) -> Outcome
             gone = {s for s in mine if _in_scope(s, ctx)} - {item.subject for item in earned}
             outcome.revoked += _revoke(user_id, rule, gone)
     return outcome
+
+
+def _one_evaluation_at_a_time(user_id: int) -> None:
+    """Two follow-ups of racing votes must not both judge from the awards held before either
+    committed (PostgreSQL; SQLite writers queue anyway). A transaction-scoped advisory lock of its
+    own, not the user's row: row locks here would invert the order the vote takes them in (post,
+    then users) and deadlock; nothing else takes this lock, and evaluations take it first."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:space, :user_id)"),
+                           {"space": BADGE_LOCK_SPACE, "user_id": user_id})
 
 
 def _in_scope(subject: str, ctx: Context) -> bool:
