@@ -286,6 +286,7 @@ function threadListHandlers(banner, interests) {
   const where = interests.size ? " in your tags" : "";
   return {
     thread_created({ data }) {
+      if (data.author?.id === viewerId) return;  // one's own question is news to no one
       if (interests.size && !(data.tags ?? []).some((tag) => interests.has(tag))) return;
       count += 1;
       banner.hidden = false;

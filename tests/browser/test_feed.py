@@ -87,6 +87,7 @@ def test_for_you_announces_new_questions_in_your_tags_and_answers_in_watched_thr
         make_thread(live_app, asker, "Pivot a column without hardcoding names?", tags=["powerquery"])
         expect(questions).to_have_text("1 new question in your tags — show it")
         make_thread(live_app, asker, "Which laptop should I order?", tags=["hardware"])  # not yours
+        make_thread(live_app, fan, "Can a query read a whole folder?", tags=["powerquery"])  # own
         make_answer(live_app, asker, mine, "Remove duplicates on the key before merging.")
         expect(answers).to_have_text("1 new answer in threads you watch — show it")
         expect(questions).to_have_text("1 new question in your tags — show it")
