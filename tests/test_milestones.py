@@ -454,6 +454,8 @@ def test_manual_progress_sharing_and_delete_through_the_page(app, people, client
     assert progress_of(api, manual["id"])["progress"] == 3
     assert client.post(f"/milestones/{manual['id']}/progress",
                        data={"csrf_token": token, "value": "lots"}).status_code == 422
+    assert client.post(f"/milestones/{manual['id']}/progress",  # a digit to str.isdigit, not to int
+                       data={"csrf_token": token, "value": "²"}).status_code == 422
     assert client.post(f"/milestones/{manual['id']}/shares",
                        data={"csrf_token": token, "usernames": "mina, otto"}).status_code == 302
     assert len(progress_of(api, manual["id"])["shares"]) == 2

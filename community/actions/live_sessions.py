@@ -42,7 +42,14 @@ from ..queries.users import get_user_by_username
 from ..realtime import channels
 from ..realtime.events import record_event
 from ..text.markdown import render_markdown
-from ..text.validation import check_local_moment, check_moment, check_text, check_zone, local_to_utc
+from ..text.validation import (
+    check_local_moment,
+    check_moment,
+    check_text,
+    check_whole_number,
+    check_zone,
+    local_to_utc,
+)
 from . import rooms as room_actions
 from .notifications import notify
 
@@ -119,18 +126,12 @@ def check_start(starts_at: object, starts_at_local: object, zone: object) -> tup
     return start, check_zone(zone) if zone is not None else "UTC"
 
 
-def _check_int(name: str, value: object, low: int, high: int) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-        raise ValidationFailed({name: f"must be a whole number from {low:,} to {high:,}"})
-    return value
-
-
 def check_duration(value: object) -> int:
-    return _check_int("duration_minutes", value, DURATION_MIN, DURATION_MAX)
+    return check_whole_number("duration_minutes", value, DURATION_MIN, DURATION_MAX)
 
 
 def check_capacity(value: object) -> int | None:
-    return None if value is None else _check_int("capacity", value, CAPACITY_MIN, CAPACITY_MAX)
+    return None if value is None else check_whole_number("capacity", value, CAPACITY_MIN, CAPACITY_MAX)
 
 
 def check_resource_ids(value: object) -> list[int]:

@@ -31,7 +31,7 @@ from ..permissions import require_active_account
 from ..queries import milestones as queries
 from ..realtime import channels
 from ..realtime.events import record_event
-from ..text.validation import check_moment, check_text
+from ..text.validation import check_moment, check_text, check_whole_number
 from .badges import award_after_commit
 from .notifications import notify
 from .reminders import claim_reminder
@@ -61,14 +61,6 @@ class MilestoneDraft:
 
 
 # --- validation --------------------------------------------------------------------------------
-
-
-def _check_int(field: str, value: object, low: int, high: int) -> int:
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())  # the HTML form sends text
-    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-        raise ValidationFailed({field: f"must be a whole number from {low} to {high:,}"})
-    return value
 
 
 def _check_tag(value: object) -> int | None:
@@ -166,7 +158,8 @@ def check_milestone_fields(data: Mapping[str, Any], *, base: Milestone | None = 
     title = f.checked("title", lambda v: check_text("title", v, min_len=TITLE_MIN, max_len=TITLE_MAX).strip(),
                       base.title if base else "")
     metric, tag_id, kind = _check_measure(f)
-    target = f.checked("target", lambda v: _check_int("target", v, TARGET_MIN, TARGET_MAX),
+    target = f.checked("target",
+                       lambda v: check_whole_number("target", v, TARGET_MIN, TARGET_MAX, from_text=True),
                        base.target if base else TARGET_MIN)
     starts_at, due_at = _check_window(f, naive_is_utc, utcnow())
     if f.problems:
@@ -252,7 +245,7 @@ def set_manual_progress(actor: User, milestone_id: object, value: object) -> Mil
                            "milestones take a number.", code="not_manual")
         if milestone.due_at is not None and milestone.due_at < utcnow():
             raise Conflict("This milestone's due date has passed.", code="milestone_closed")
-        milestone.manual_progress = _check_int("value", value, 0, MANUAL_MAX)
+        milestone.manual_progress = check_whole_number("value", value, 0, MANUAL_MAX, from_text=True)
         milestone.updated_at = utcnow()
         db.session.flush()
         _settle([milestone])

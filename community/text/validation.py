@@ -88,6 +88,19 @@ def check_moment(field: str, value: object, *, naive_is_utc: bool) -> datetime:
     return moment.astimezone(UTC)
 
 
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def check_whole_number(field: str, value: object, low: int, high: int, *, from_text: bool = False) -> int:
+    """An int from ``low`` to ``high`` (a bool is not one); with ``from_text`` also plain digits,
+    as an HTML form sends them (not ``str.isdigit``, which passes "²" that ``int`` rejects)."""
+    if from_text and isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
+        value = int(value.strip())
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise ValidationFailed({field: f"must be a whole number from {low:,} to {high:,}"})
+    return value
+
+
 ZONE_MAX = 64
 _ZONES: set[str] = set()
 

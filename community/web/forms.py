@@ -12,6 +12,8 @@ from flask.typing import ResponseReturnValue
 from ..errors import Conflict, DomainError, Forbidden, RateLimited, ValidationFailed
 
 _TAG_SEPARATORS = re.compile(r"[\s,]+")
+_WHOLE_NUMBER = re.compile(r"[0-9]+")
+_SIGNED_WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 
 
 def form_text(name: str) -> str:
@@ -32,6 +34,19 @@ def form_int(name: str, *, optional: bool = False) -> int | None:
         return int(raw)
     except ValueError:
         raise ValidationFailed({name: "must be a whole number"}) from None
+
+
+def whole_number(raw: str, *, signed: bool = False) -> int | str:
+    """A form field as an int when it is a plain whole number, else ``raw`` unchanged for the action
+    to refuse with its own message. Not ``str.isdigit``: that also passes digits such as "²",
+    which ``int`` then rejects (a 500 for a typo)."""
+    return int(raw) if (_SIGNED_WHOLE_NUMBER if signed else _WHOLE_NUMBER).fullmatch(raw) else raw
+
+
+def whole_number_or_none(raw: str) -> int | None:
+    """A plain whole number, or None for anything else (an id that is not one names nothing)."""
+    number = whole_number(raw)
+    return number if isinstance(number, int) else None
 
 
 def safe_next_url(target: str | None, default: str) -> str:

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from ..actions import polls as poll_actions
 from ..errors import DomainError, ValidationFailed
 from ..text.validation import check_local_moment, check_zone, local_to_utc
-from .forms import form_refused, render_form, safe_next_url
+from .forms import form_refused, render_form, safe_next_url, whole_number
 
 bp = Blueprint("polls", __name__)
 
@@ -84,8 +84,7 @@ def _form_draft(home_field: str, home_value: str) -> poll_actions.PollDraft:
     if local := form.get("closes_at", "").strip():
         zone = check_zone(form.get("timezone", "").strip() or "UTC")
         closes_at = local_to_utc("closes_at", check_local_moment("closes_at", local), zone)
-    numeric = home_value.isascii() and home_value.isdigit()
-    home: object = int(home_value) if home_field == "thread_id" and numeric else home_value
+    home = whole_number(home_value) if home_field == "thread_id" else home_value
     return poll_actions.PollDraft(
         question=form.get("question", ""),
         options=[line.strip() for line in form.get("options", "").splitlines() if line.strip()],

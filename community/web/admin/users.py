@@ -12,7 +12,7 @@ from ...errors import DomainError
 from ...models import Role
 from ...queries.admin_users import check_user_filter, list_users
 from ...queries.paging import parse_page
-from ..forms import form_text, safe_next_url
+from ..forms import form_text, safe_next_url, whole_number
 from .blueprint import bp
 
 # (hours, label) offered by the suspend form; the API takes any duration from 1 hour to 365 days.
@@ -58,7 +58,7 @@ def suspend(username: str) -> ResponseReturnValue:
     hours = form_text("hours")
     try:
         user = suspensions.suspend_user(current_user, username, reason=form_text("reason"),
-                                        hours=int(hours) if hours.isdigit() else hours)
+                                        hours=whole_number(hours))
     except DomainError as exc:
         return _listing(exc.status, exc.message, getattr(exc, "fields", None))
     flash(f"{user.username} is suspended until {user.suspended_until:%d %b %Y, %H:%M} UTC.", "success")

@@ -21,7 +21,7 @@ from ...actions import contracts as contract_actions
 from ...errors import Conflict, Forbidden, ValidationFailed
 from ...models import LearningContract
 from ...queries import contracts as contract_queries
-from ..forms import form_text, refusal_page, render_form
+from ..forms import form_text, refusal_page, render_form, whole_number_or_none
 from .blueprint import bp
 
 TEMPLATE = "contracts/editor.html"
@@ -53,10 +53,6 @@ def _resource_id(raw: str) -> Any:
     return int(match.group(1)) if match else raw
 
 
-def _as_int(raw: str) -> int | None:
-    return int(raw) if raw.strip().isdigit() else None
-
-
 Rows = list[dict[str, str]]
 
 
@@ -68,8 +64,8 @@ def _fields(rows: Rows, shares: Rows | None) -> tuple[dict[str, Any], list[int],
         row = rows[n]
         item: dict[str, Any] = {"title": row["title"], "resource_id": _resource_id(row["resource"]),
                                 "due_on": row["due"].strip() or None}
-        if _as_int(row["id"]) is not None:
-            item["id"] = _as_int(row["id"])
+        if (item_id := whole_number_or_none(row["id"].strip())) is not None:
+            item["id"] = item_id
         items.append(item)
     data: dict[str, Any] = {"title": form_text("title"), "objectives": form_text("objectives"),
                             "due_on": form_text("due_on").strip() or None, "items": items}

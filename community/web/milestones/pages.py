@@ -15,7 +15,7 @@ from ...errors import Conflict, Forbidden, ValidationFailed
 from ...models import Milestone, MilestoneMetric, ResourceKind
 from ...queries import milestones as milestone_queries
 from ...queries.paging import Page, parse_page
-from ..forms import refusal_page
+from ..forms import refusal_page, whole_number
 from .blueprint import bp
 
 METRIC_CHOICES = (
@@ -156,7 +156,7 @@ def edit(milestone_id: int) -> ResponseReturnValue:
 def progress(milestone_id: int) -> ResponseReturnValue:
     raw = request.form.get("value", "").strip()
     try:
-        milestone_actions.set_manual_progress(current_user, milestone_id, int(raw) if raw.isdigit() else raw)
+        milestone_actions.set_manual_progress(current_user, milestone_id, whole_number(raw))
     except ValidationFailed as exc:
         return _render_detail(milestone_id, exc.fields, exc.message, {"value": raw}, 422)
     except (Conflict, Forbidden) as exc:

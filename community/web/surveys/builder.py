@@ -21,7 +21,7 @@ from ...errors import Conflict, Forbidden, ValidationFailed
 from ...models import Survey, SurveyStatus
 from ...queries import surveys as survey_queries
 from ...queries import tracks as track_queries
-from ..forms import button_press, form_text, refusal_page, render_form
+from ..forms import button_press, form_text, refusal_page, render_form, whole_number_or_none
 from .blueprint import bp
 
 _QUESTION_FIELD = re.compile(r"^q-(\d{1,3})-(kind|prompt|options|required)$")
@@ -56,7 +56,7 @@ def _survey_fields(rows: list[dict[str, Any]]) -> tuple[dict[str, Any], list[int
     return {"title": form_text("title"), "description": form_text("description"),
             "anonymous": bool(request.form.get("anonymous")), "audience": form_text("audience"),
             "departments": departments, "closes_at": _closes_at(form_text("closes_at")),
-            "track_id": int(form_text("track_id")) if form_text("track_id").isdigit() else None,
+            "track_id": whole_number_or_none(form_text("track_id")),
             "questions": questions}, kept
 
 

@@ -14,7 +14,7 @@ from ...errors import Conflict, Forbidden, ValidationFailed
 from ...models import QuestionKind, Survey
 from ...queries import surveys as survey_queries
 from ...queries.paging import parse_page
-from ..forms import refusal_page
+from ..forms import refusal_page, whole_number
 from .blueprint import bp
 from .builder import KIND_LABELS
 
@@ -60,7 +60,7 @@ def _form_answers(survey: Survey) -> list[dict[str, Any]]:
         if question.kind == QuestionKind.TEXT:
             answers.append({"question_id": question.id, "text": raw[0] if raw else ""})
             continue
-        numbers: list[Any] = [int(v) if v.strip().lstrip("-").isdigit() else v for v in raw if v.strip()]
+        numbers: list[Any] = [whole_number(v.strip(), signed=True) for v in raw if v.strip()]
         if question.kind == QuestionKind.RATING:
             answers.append({"question_id": question.id, "rating": numbers[0] if numbers else None})
         else:

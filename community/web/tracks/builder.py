@@ -21,7 +21,7 @@ from ...errors import Conflict, Forbidden, ValidationFailed
 from ...extensions import db
 from ...models import Resource, Tag, Track
 from ...queries import tracks as track_queries
-from ..forms import button_press, form_text, refusal_page, render_form
+from ..forms import button_press, form_text, refusal_page, render_form, whole_number
 from .blueprint import bp
 
 _STEP_FIELD = re.compile(r"^step-(\d{1,2})-(kind|resource|tag|count|title)$")
@@ -38,10 +38,6 @@ def _form_rows() -> list[dict[str, str]]:
             for n in numbers]
 
 
-def _as_int(raw: str) -> Any:
-    return int(raw) if raw.strip().isdigit() else raw
-
-
 def _track_fields(rows: list[dict[str, str]]) -> dict[str, Any]:
     steps = []
     for row in rows:
@@ -49,9 +45,9 @@ def _track_fields(rows: list[dict[str, str]]) -> dict[str, Any]:
             continue
         step: dict[str, Any] = {"kind": row["kind"], "title": row["title"]}
         if row["kind"] == "resource":
-            step["resource_id"] = _as_int(row["resource"])
+            step["resource_id"] = whole_number(row["resource"].strip())
         else:
-            step["tag"], step["count"] = row["tag"], _as_int(row["count"] or "1")
+            step["tag"], step["count"] = row["tag"], whole_number((row["count"] or "1").strip())
         steps.append(step)
 
     def names(field: str) -> list[str]:
@@ -59,7 +55,7 @@ def _track_fields(rows: list[dict[str, str]]) -> dict[str, Any]:
 
     return {"title": form_text("title"), "description": form_text("description"), "perk": form_text("perk"),
             "departments": names("departments"), "job_roles": names("job_roles"), "steps": steps,
-            "prerequisites": [_as_int(v) for v in request.form.getlist("prerequisites")]}
+            "prerequisites": [whole_number(v.strip()) for v in request.form.getlist("prerequisites")]}
 
 
 def _rows_of(track: Track) -> list[dict[str, str]]:
