@@ -170,15 +170,6 @@ def check_milestone_fields(data: Mapping[str, Any], *, base: Milestone | None = 
 # --- reading for writes ------------------------------------------------------------------------
 
 
-def _owned(actor: User, milestone_id: object) -> Milestone:
-    """The milestone for a write by its owner: 404 when the actor may not see it, 403 when it
-    is only shared with them."""
-    milestone = queries.visible_milestone(actor, milestone_id)
-    if milestone.owner_id != actor.id:
-        raise Forbidden("Only the owner can change a milestone.")
-    return milestone
-
-
 def _require_member(actor: User) -> None:
     if actor is None or not getattr(actor, "is_authenticated", False):
         raise Forbidden("Log in to keep milestones.")
@@ -208,7 +199,7 @@ def update_milestone(actor: User, milestone_id: object, data: Mapping[str, Any],
                      naive_is_utc: bool = False) -> Milestone:
     _require_member(actor)
     with atomic():
-        milestone = _owned(actor, milestone_id)
+        milestone = queries.owned_milestone(actor, milestone_id)
         draft = check_milestone_fields(data, base=milestone, naive_is_utc=naive_is_utc)
         if milestone.reached_at is not None and _changes_measure(milestone, draft):
             raise Conflict("This milestone is already reached; only its title can change.",
@@ -231,7 +222,7 @@ def _changes_measure(milestone: Milestone, draft: MilestoneDraft) -> bool:
 def delete_milestone(actor: User, milestone_id: object) -> None:
     _require_member(actor)
     with atomic():
-        db.session.delete(_owned(actor, milestone_id))
+        db.session.delete(queries.owned_milestone(actor, milestone_id))
 
 
 def set_manual_progress(actor: User, milestone_id: object, value: object) -> Milestone:
@@ -239,7 +230,7 @@ def set_manual_progress(actor: User, milestone_id: object, value: object) -> Mil
     progress is counted from activity, and after the due date)."""
     _require_member(actor)
     with atomic():
-        milestone = _owned(actor, milestone_id)
+        milestone = queries.owned_milestone(actor, milestone_id)
         if milestone.metric != MilestoneMetric.MANUAL:
             raise Conflict("Progress of this milestone is counted from your activity; only manual "
                            "milestones take a number.", code="not_manual")
@@ -262,7 +253,7 @@ def set_shares(actor: User, milestone_id: object, usernames: object) -> Mileston
     if len(keys) > MAX_SHARES:
         raise ValidationFailed({"usernames": f"must name at most {MAX_SHARES} colleagues"})
     with atomic():
-        milestone = _owned(actor, milestone_id)
+        milestone = queries.owned_milestone(actor, milestone_id)
         found = dict(db.session.execute(select(User.username_key, User.id)
                                         .where(User.username_key.in_(keys))).all()) if keys else {}
         unknown = [k for k in keys if k not in found]

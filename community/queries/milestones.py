@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
-from ..errors import NotFound
+from ..errors import Forbidden, NotFound
 from ..extensions import db
 from ..models import (
     Milestone,
@@ -171,6 +171,15 @@ def visible_milestone(viewer: User | None, milestone_id: object) -> Milestone:
     milestone = db.session.get(Milestone, milestone_id) if is_row_id(milestone_id) else None
     if milestone is None or not can_read(viewer, milestone):
         raise NotFound("milestone")
+    return milestone
+
+
+def owned_milestone(actor: User, milestone_id: object) -> Milestone:
+    """The milestone for a change by its owner (a write, or the edit form): 404 when the actor may
+    not see it, 403 when it is only shared with them."""
+    milestone = visible_milestone(actor, milestone_id)
+    if milestone.owner_id != actor.id:
+        raise Forbidden("Only the owner can change a milestone.")
     return milestone
 
 

@@ -109,13 +109,6 @@ def _minutes(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M") if moment is not None else ""
 
 
-def _owned_for_edit(milestone_id: int) -> Milestone:
-    milestone = milestone_queries.visible_milestone(current_user, milestone_id)  # 404 if not visible
-    if milestone.owner_id != current_user.id:
-        raise Forbidden("Only the owner can change a milestone.")
-    return milestone
-
-
 def _render_edit(milestone: Milestone, values: dict[str, Any], errors: dict[str, str] | None = None,
                  message: str | None = None, status: int = 200) -> ResponseReturnValue:
     page = render_template("milestones/edit.html", milestone=milestone, values=values, errors=errors or {},
@@ -128,7 +121,7 @@ def _render_edit(milestone: Milestone, values: dict[str, Any], errors: dict[str,
 def edit(milestone_id: int) -> ResponseReturnValue:
     back = url_for(".detail", milestone_id=milestone_id)
     try:
-        milestone = _owned_for_edit(milestone_id)
+        milestone = milestone_queries.owned_milestone(current_user, milestone_id)
     except Forbidden as exc:
         return refusal_page(exc, back)
     if request.method == "GET":
