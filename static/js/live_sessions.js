@@ -5,6 +5,7 @@
 // of time or a cancellation says so. Every page works without this script.
 import { Channel, liveConnection } from "./socket.js";
 import { relativeTime } from "./time.js";
+import { plural } from "./words.js";
 
 const readerZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 const dateTime = new Intl.DateTimeFormat(undefined, {
@@ -32,10 +33,6 @@ function defaultZone(root) {
   if (input && readerZone && (!input.value || input.value === "UTC") && !form.querySelector("[aria-invalid]")) {
     input.value = readerZone;
   }
-}
-
-function plural(count, one, many) {
-  return `${count} ${count === 1 ? one : many}`;
 }
 
 // The same words as the seats macro of templates/live_sessions/_session.html.

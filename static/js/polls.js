@@ -3,10 +3,10 @@
 // rooms.js pass `poll_created` / `poll_updated` events to applyPollEvent. Event payloads carry no
 // per-viewer fields, so the viewer's own choice is kept from what the widget already shows.
 import { apiRequest } from "./api.js";
+import { plural } from "./words.js";
 
 const VOTER_NAMES_SHOWN = 8;
 
-const plural = (count, one, many) => `${count.toLocaleString()} ${count === 1 ? one : many}`;
 
 function pollElement(id) {
   return document.querySelector(`[data-poll][data-poll-id="${id}"]`);
