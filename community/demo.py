@@ -186,6 +186,7 @@ def _seed_live_session(people: dict[str, User]) -> None:
     RSVPs and a resource."""
     from datetime import timedelta
 
+    from .actions import live_session_rsvps as rsvp_actions
     from .actions import live_sessions as session_actions
     from .models.base import utcnow
 
@@ -197,7 +198,7 @@ def _seed_live_session(people: dict[str, User]) -> None:
         description="Bring a sheet you're stuck on. Marcus walks through **XLOOKUP**, pivot tables "
                     "and the pricing-sheet clean-up, then answers questions live."))
     for username in ("priya", "tom"):
-        session_actions.rsvp(people[username], session.id)
+        rsvp_actions.rsvp(people[username], session.id)
 
 
 def _seed_polls(people: dict[str, User]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from community.actions import live_sessions as session_actions
+from community.actions import live_session_rsvps as rsvp_actions
 from community.extensions import db
 from community.models import LiveSessionRsvp, Role, RsvpStatus
 from tests.factories import make_user, schedule_live_session
@@ -25,7 +25,7 @@ def test_concurrent_rsvps_fill_exactly_the_capacity(threaded_app):
     session = schedule_live_session(app, mod, capacity=3)
 
     def rsvp_as(member):
-        return lambda: session_actions.rsvp(member, session.id)[1].status
+        return lambda: rsvp_actions.rsvp(member, session.id)[1].status
 
     statuses = run_together(app, [rsvp_as(member) for member in members])
     assert sorted(statuses) == ["going"] * 3 + ["waitlisted"] * 5
@@ -39,10 +39,10 @@ def test_concurrent_withdrawals_and_joins_keep_the_capacity(threaded_app):
     session = schedule_live_session(app, mod, capacity=2)
     with app.app_context():
         for member in first:
-            session_actions.rsvp(member, session.id)
+            rsvp_actions.rsvp(member, session.id)
         db.session.remove()
-    calls = [(lambda m=m: session_actions.cancel_rsvp(m, session.id)) for m in first]
-    calls += [(lambda m=m: session_actions.rsvp(m, session.id)) for m in newcomers]
+    calls = [(lambda m=m: rsvp_actions.cancel_rsvp(m, session.id)) for m in first]
+    calls += [(lambda m=m: rsvp_actions.rsvp(m, session.id)) for m in newcomers]
     run_together(app, calls)
     # Both seats freed and refilled from the newcomers, in whatever order they arrived.
     assert _statuses(app, session.id) == {RsvpStatus.GOING.value: 2, RsvpStatus.WAITLISTED.value: 2}

@@ -377,7 +377,7 @@ def test_suspended_members_cannot_vote(setting, app):
 
 
 def test_a_live_session_poll_is_for_its_host_rsvps_and_moderators(app, api, captured_events):
-    from community.actions import live_sessions as session_actions
+    from community.actions import live_session_rsvps as rsvp_actions
     from tests.factories import schedule_live_session
 
     moderator = make_user(app, role=Role.MODERATOR)
@@ -385,7 +385,7 @@ def test_a_live_session_poll_is_for_its_host_rsvps_and_moderators(app, api, capt
     room = make_room(app, host, "Session room")
     session = schedule_live_session(app, moderator, host=host.username, room=room.slug)
     with app.app_context():
-        session_actions.rsvp(attendee, session.id)
+        rsvp_actions.rsvp(attendee, session.id)
     body = {"question": "How useful was the session?", "options": ["Very", "Somewhat", "Not"],
             "live_session_id": session.id}
     assert api.as_user(attendee).post("polls", body).status_code == 403

@@ -1,6 +1,6 @@
-"""Scheduled live training sessions: scheduling, editing and cancelling them, RSVPs with a
-waitlist and joining the live room (the two scheduled jobs, reminders and after-session feedback,
-are live_session_jobs.py).
+"""Scheduled live training sessions: scheduling, editing and cancelling them (RSVPs, the waitlist
+and joining the live room are live_session_rsvps.py; the scheduled jobs, reminders and
+after-session feedback, live_session_jobs.py).
 
 Rules decided here (the API and the pages only translate):
 
@@ -31,16 +31,14 @@ from sqlalchemy import delete
 from ..db import atomic
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
-from ..models import LiveSession, LiveSessionResource, LiveSessionRsvp, Room, RsvpStatus, User
+from ..models import LiveSession, LiveSessionResource, Room, User
 from ..models.base import is_row_id, utcnow
-from ..payloads.live_sessions import SessionView, live_session_payload, live_session_url
+from ..payloads.live_sessions import live_session_url
 from ..permissions import require_active_account
 from ..queries import live_sessions as queries
 from ..queries.resources import access_resource
 from ..queries.rooms import access_room
 from ..queries.users import get_user_by_username
-from ..realtime import channels
-from ..realtime.events import record_event
 from ..text.markdown import render_markdown
 from ..text.validation import (
     check_local_moment,
@@ -51,12 +49,12 @@ from ..text.validation import (
     local_to_utc,
 )
 from . import rooms as room_actions
+from .live_session_rsvps import CAPACITY_MAX, CAPACITY_MIN, promote_waitlisted, publish_session
 from .notifications import notify
 
 TITLE_MIN, TITLE_MAX = 5, 200
 DESCRIPTION_MAX = 20_000
 DURATION_MIN, DURATION_MAX = 15, 480
-CAPACITY_MIN, CAPACITY_MAX = 1, 10_000
 MAX_RESOURCES = 20
 
 
@@ -79,13 +77,6 @@ class SessionChanges:
     """Only the fields present in a PATCH; ``capacity`` may be set to None, hence the flag."""
 
     fields: dict[str, object]
-
-
-@dataclass(frozen=True)
-class AttendResult:
-    session: LiveSession
-    rsvp: LiveSessionRsvp
-    room_url: str
 
 
 # --- validation -----------------------------------------------------------------------------------
@@ -230,7 +221,7 @@ def schedule_session(actor: User, draft: SessionDraft) -> LiveSession:
         _set_resources(session, resource_ids)
         if host.id != actor.id:
             notify([host.id], "live_session_host", actor, title, live_session_url(session.id))
-        _publish(session, "live_session_created")
+        publish_session(session, "live_session_created")
     return session
 
 
@@ -269,11 +260,11 @@ def update_session(actor: User, session_id: object, changes: SessionChanges) -> 
             _set_resources(session, _check_resources(actor, check_resource_ids(fields["resources"])))
         session.updated_at = now
         db.session.flush()
-        _promote_waitlisted(session)
+        promote_waitlisted(session)
         if moved:
             people = [rsvp.user_id for rsvp in queries.rsvps_of(session.id)]
             notify(people, "live_session_rescheduled", actor, session.title, live_session_url(session.id))
-        _publish(session, "live_session_updated")
+        publish_session(session, "live_session_updated")
     return session
 
 
@@ -316,126 +307,5 @@ def cancel_session(actor: User, session_id: object) -> LiveSession:
         people = [rsvp.user_id for rsvp in queries.rsvps_of(session.id)]
         notify([*people, session.host_id], "live_session_cancelled", actor, session.title,
                live_session_url(session.id))
-        _publish(session, "live_session_updated")
+        publish_session(session, "live_session_updated")
     return session
-
-
-def _publish(session: LiveSession, type_: str) -> None:
-    """Tell the session page's readers (``live_session:<id>``) and the linked public room's (the
-    room page can show the session's state). No one's own RSVP is in the payload."""
-    counts = queries.rsvp_counts([session.id]).get(session.id, queries.RsvpCounts())
-    view = SessionView(going_count=counts.going, waitlist_count=counts.waitlisted,
-                       resources=queries.linked_resources([session.id])[session.id])
-    payload = live_session_payload(session, view)
-    record_event(channels.live_session(session.id), type_, payload, subject=f"live_session:{session.id}")
-    if session.room is not None and not session.room.private:
-        record_event(channels.room(session.room.slug), type_, payload, subject=f"live_session:{session.id}")
-
-
-# --- RSVPs and joining ----------------------------------------------------------------------------
-
-
-def _open_for_rsvp(session: LiveSession, now: datetime) -> None:
-    if session.is_cancelled:
-        raise Conflict("This session was cancelled; RSVPs are closed.", code="session_cancelled")
-    if now >= session.ends_at:
-        raise Conflict("This session has ended; RSVPs are closed.", code="session_ended")
-
-
-def _has_seat(session: LiveSession) -> bool:
-    return session.capacity is None or queries.going_count(session.id) < session.capacity
-
-
-def rsvp(actor: User, session_id: object) -> tuple[LiveSession, LiveSessionRsvp]:
-    """Going, or waitlisted when full. Asking again changes nothing."""
-    require_active_account(actor)
-    if not getattr(actor, "is_authenticated", False):
-        raise Forbidden("Log in to RSVP.")
-    now = utcnow()
-    with atomic():
-        session = queries.access_session(session_id, for_update=True)
-        _open_for_rsvp(session, now)
-        existing = queries.get_rsvp(session.id, actor.id)
-        if existing is not None:
-            return session, existing
-        status = RsvpStatus.GOING if _has_seat(session) else RsvpStatus.WAITLISTED
-        row = LiveSessionRsvp(live_session_id=session.id, user_id=actor.id, status=status.value,
-                              created_at=now)
-        row.user = db.session.get(User, actor.id)
-        db.session.add(row)
-        db.session.flush()
-        _publish(session, "live_session_updated")
-    return session, row
-
-
-def cancel_rsvp(actor: User, session_id: object) -> LiveSession:
-    """Withdraw; a freed seat goes to the first in line, who is notified. No RSVP: nothing to do."""
-    require_active_account(actor)
-    if not getattr(actor, "is_authenticated", False):
-        raise Forbidden("Log in to change your RSVP.")
-    now = utcnow()
-    with atomic():
-        session = queries.access_session(session_id, for_update=True)
-        _open_for_rsvp(session, now)
-        existing = queries.get_rsvp(session.id, actor.id)
-        if existing is None:
-            return session
-        db.session.delete(existing)
-        db.session.flush()
-        _promote_waitlisted(session)
-        _publish(session, "live_session_updated")
-    return session
-
-
-def _promote_waitlisted(session: LiveSession) -> list[LiveSessionRsvp]:
-    """Move the first in line up into the free seats (the caller holds the session's lock)."""
-    if session.capacity is None:
-        free = len(queries.first_waitlisted(session.id, CAPACITY_MAX))
-    else:
-        free = session.capacity - queries.going_count(session.id)
-    if free <= 0:
-        return []
-    promoted = queries.first_waitlisted(session.id, free)
-    for row in promoted:
-        row.status = RsvpStatus.GOING.value
-    db.session.flush()
-    # No actor: whoever freed the seat (by withdrawing, say) is not named to the person moving up.
-    notify([row.user_id for row in promoted], "live_session_seat", None,
-           f"A seat freed up: you're going to {session.title}", live_session_url(session.id))
-    return promoted
-
-
-def attend(actor: User, session_id: object) -> AttendResult:
-    """Join the live room: marks the RSVP attended (see the module docstring for who gets in)."""
-    require_active_account(actor)
-    if not getattr(actor, "is_authenticated", False):
-        raise Forbidden("Log in to join the session.")
-    now = utcnow()
-    with atomic():
-        session = queries.access_session(session_id, for_update=True)
-        if session.is_cancelled:
-            raise Conflict("This session was cancelled.", code="session_cancelled")
-        if now >= session.ends_at:
-            raise Conflict("This session has ended.", code="session_ended")
-        if now < session.starts_at - queries.JOIN_EARLY:
-            raise Conflict("The live room opens 10 minutes before the session starts.",
-                           code="session_not_started")
-        if session.room is None:
-            raise Conflict("This session has no live room; ask the host where to meet.", code="no_room")
-        row = queries.get_rsvp(session.id, actor.id)
-        if row is None or row.status != RsvpStatus.GOING.value:
-            if not _has_seat(session):
-                raise Conflict("The session is full; you can join if a seat frees up.", code="session_full")
-            if row is None:
-                row = LiveSessionRsvp(live_session_id=session.id, user_id=actor.id, created_at=now)
-                row.user = db.session.get(User, actor.id)
-                db.session.add(row)
-            row.status = RsvpStatus.GOING.value
-        if row.attended_at is None:
-            row.attended_at = now
-        db.session.flush()
-    return AttendResult(session, row, session_room_url(session))
-
-
-def session_room_url(session: LiveSession) -> str:
-    return f"/rooms/{session.room.slug}" if session.room is not None else live_session_url(session.id)

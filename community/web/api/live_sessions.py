@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_login import current_user, login_required
 from marshmallow import fields
 
+from ...actions import live_session_rsvps as rsvp_actions
 from ...actions import live_sessions as session_actions
 from ...errors import Forbidden, ValidationFailed
 from ...models import LiveSession, RsvpStatus
@@ -108,21 +109,21 @@ def cancel_session(session_id: int):
 @bp.put("/live-sessions/<int:session_id>/rsvp")
 @login_required
 def put_rsvp(session_id: int):
-    session, _rsvp = session_actions.rsvp(current_user, session_id)
+    session, _rsvp = rsvp_actions.rsvp(current_user, session_id)
     return session_json(session)
 
 
 @bp.delete("/live-sessions/<int:session_id>/rsvp")
 @login_required
 def delete_rsvp(session_id: int):
-    session_actions.cancel_rsvp(current_user, session_id)
+    rsvp_actions.cancel_rsvp(current_user, session_id)
     return "", 204
 
 
 @bp.post("/live-sessions/<int:session_id>/attend")
 @login_required
 def attend(session_id: int):
-    result = session_actions.attend(current_user, session_id)
+    result = rsvp_actions.attend(current_user, session_id)
     return {"room_url": result.room_url, "attended_at": iso(result.rsvp.attended_at),
             "session": session_json(result.session)}
 

@@ -11,6 +11,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from ...actions import live_session_rsvps as rsvp_actions
 from ...actions import live_sessions as session_actions
 from ...errors import Conflict, DomainError, Forbidden, ValidationFailed
 from ...models import LiveSession
@@ -129,9 +130,9 @@ def _button(action: Callable[[], object], session_id: int, done: str) -> Respons
 @login_required
 def rsvp(session_id: int) -> ResponseReturnValue:
     if request.form.get("going") == "0":
-        return _button(lambda: session_actions.cancel_rsvp(current_user, session_id), session_id,
+        return _button(lambda: rsvp_actions.cancel_rsvp(current_user, session_id), session_id,
                        "You're no longer on the list for this session.")
-    return _button(lambda: session_actions.rsvp(current_user, session_id), session_id,
+    return _button(lambda: rsvp_actions.rsvp(current_user, session_id), session_id,
                    "You're on the list: we'll remind you before it starts.")
 
 
@@ -139,7 +140,7 @@ def rsvp(session_id: int) -> ResponseReturnValue:
 @login_required
 def attend(session_id: int) -> ResponseReturnValue:
     try:
-        result = session_actions.attend(current_user, session_id)
+        result = rsvp_actions.attend(current_user, session_id)
     except DomainError as exc:
         return refusal_page(exc, url_for(".session", session_id=session_id))
     return redirect(result.room_url)
