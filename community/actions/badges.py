@@ -1,4 +1,4 @@
-"""Awarding badges: evaluate the rules of community/badges/ inside the caller's transaction.
+"""Awarding badges: evaluate the rules of community/badges/ right after the write that earned them.
 
 Actions call ``award_after_commit(user_id, Trigger.X, post_id=...)``: the rules are evaluated in a
 transaction of its own right after the vote, answer or acceptance commits and its live event has
@@ -6,8 +6,9 @@ gone out (a follow-up, as Discourse grants badges in a job), and before the acti
 see the write committed. A crash in between loses no write, only the award, which the next
 trigger or ``community badges recompute`` gives. Awards are rows with a unique
 (user, badge, subject) key and are inserted with ON CONFLICT DO NOTHING, so two transactions
-evaluating the same rule at once can never award it twice. Each new award stores a
-``badge_awarded`` notification and publishes a ``badge_awarded`` event to ``user:<id>`` only.
+evaluating the same rule at once can never award it twice, and evaluations for one user take
+turns (``_one_evaluation_at_a_time``). Each new award stores a ``badge_awarded`` notification and
+publishes a ``badge_awarded`` event to ``user:<id>`` only.
 """
 
 from __future__ import annotations
