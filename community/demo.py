@@ -224,6 +224,7 @@ def _seed_polls(people: dict[str, User]) -> None:
 
 
 def _seed_survey(people: dict[str, User]) -> None:
+    from .actions import survey_responses as response_actions
     from .actions import surveys as survey_actions
 
     survey = survey_actions.create_survey(people["sofia"], {
@@ -241,7 +242,7 @@ def _seed_survey(people: dict[str, User]) -> None:
     survey_actions.open_survey(people["sofia"], survey.id)
     prompts = [question.id for question in survey.questions]
     for username, rating, speed, uses in (("priya", 5, 0, [0, 2]), ("marcus", 4, 1, [1])):
-        survey_actions.submit_response(people[username], survey.id, [
+        response_actions.submit_response(people[username], survey.id, [
             {"question_id": prompts[0], "rating": rating},
             {"question_id": prompts[1], "choices": [speed]},
             {"question_id": prompts[2], "choices": uses},

@@ -221,10 +221,10 @@ def make_survey(app: Flask, author: User, *, open_: bool = True, **fields: Any) 
 
 
 def answer_survey(app: Flask, member: User, survey_id: int, answers: list[dict[str, Any]]) -> None:
-    from community.actions import surveys as survey_actions
+    from community.actions import survey_responses as response_actions
 
     with app.app_context():
-        survey_actions.submit_response(member, survey_id, answers)
+        response_actions.submit_response(member, survey_id, answers)
         db.session.expunge_all()
 
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from community.actions import surveys as survey_actions
+from community.actions import survey_responses as response_actions
 from community.errors import Conflict
 from community.extensions import db
 from community.models import (
@@ -309,7 +309,7 @@ def test_concurrent_submissions_by_one_member_store_one_response(app, people):
 
     def submit() -> str:
         try:
-            survey_actions.submit_response(people["ann"], survey_id, answers)
+            response_actions.submit_response(people["ann"], survey_id, answers)
         except Conflict as exc:
             return exc.code
         return "ok"
@@ -434,7 +434,7 @@ def test_responses_are_ordered_by_their_random_id_not_by_submission(app, api, pe
     """Ids come from secrets.token_hex; with ids handed out in descending order, every listing
     shows the last submission first: nothing follows the order in which members answered."""
     descending = iter(f"{n:032x}" for n in (9, 8, 7))
-    monkeypatch.setattr(survey_actions.secrets, "token_hex", lambda size: next(descending))
+    monkeypatch.setattr(response_actions.secrets, "token_hex", lambda size: next(descending))
     survey_id = make_survey(app, people["mod"])
     for name in ("ann", "ben", "cat"):
         answer_survey(app, people[name], survey_id, full_answers(app, survey_id, text=f"from {name}"))

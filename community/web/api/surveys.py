@@ -10,6 +10,7 @@ from flask import Response
 from flask_login import current_user, login_required
 from marshmallow import fields
 
+from ...actions import survey_responses as response_actions
 from ...actions import surveys as survey_actions
 from ...models import Survey
 from ...payloads import page_payload, survey_payload, survey_results_payload
@@ -111,7 +112,7 @@ def close_survey(survey_id: int):
 @login_required
 @bp.arguments(ResponseIn)
 def respond(data: dict, survey_id: int):
-    survey_actions.submit_response(current_user, survey_id, data["answers"])
+    response_actions.submit_response(current_user, survey_id, data["answers"])
     return _with_completion(survey_queries.access_survey(current_user, survey_id)), 201
 
 

@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from ... import charts
-from ...actions import surveys as survey_actions
+from ...actions import survey_responses as response_actions
 from ...errors import Conflict, Forbidden, ValidationFailed
 from ...models import QuestionKind, Survey
 from ...queries import surveys as survey_queries
@@ -73,7 +73,7 @@ def _form_answers(survey: Survey) -> list[dict[str, Any]]:
 def answer(survey_id: int) -> ResponseReturnValue:
     survey = survey_queries.access_survey(current_user, survey_id)
     try:
-        survey_actions.submit_response(current_user, survey.id, _form_answers(survey))
+        response_actions.submit_response(current_user, survey.id, _form_answers(survey))
     except ValidationFailed as exc:
         values = {key: request.form.getlist(key) for key in request.form}
         return _render(survey, 422, errors=exc.fields, message=exc.message, values=values)
