@@ -44,7 +44,7 @@ JOBS: list[Job] = [
     Job("live_session_reminders", "community.actions.live_session_jobs:send_due_reminders"),
     Job("live_session_feedback", "community.actions.live_session_jobs:send_due_feedback"),
     # learning contracts
-    Job("contracts.reminders", "community.actions.contracts:send_contract_reminders"),
+    Job("contracts.reminders", "community.actions.contract_reminders:send_contract_reminders"),
     # milestones
     Job("milestones.due_reminders", "community.actions.milestones:send_due_reminders"),
 ]

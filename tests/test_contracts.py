@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
+from community.actions import contract_reminders
 from community.actions import contracts as contract_actions
 from community.extensions import db
 from community.models import ContractItem, LearningContract, Notification, Role, SentReminder
@@ -426,7 +427,7 @@ def test_other_bad_requests(api, people, contract_id):
 
 def test_reminders_job_is_registered():
     job = next(j for j in JOBS if j.name == "contracts.reminders")
-    assert job.function() is contract_actions.send_contract_reminders
+    assert job.function() is contract_reminders.send_contract_reminders
 
 
 def test_reminders_are_sent_once_each(app, people):
@@ -436,8 +437,8 @@ def test_reminders_are_sent_once_each(app, people):
         {"title": "Today", "due_on": in_days(0)}, {"title": "Undated"}])
     now = utcnow()
     with app.app_context():
-        assert contract_actions.send_contract_reminders(now) == 3  # soon, today, and the contract
-        assert contract_actions.send_contract_reminders(now) == 0
+        assert contract_reminders.send_contract_reminders(now) == 3  # soon, today, and the contract
+        assert contract_reminders.send_contract_reminders(now) == 0
     due = sorted(n.subject for n in notes(app, owner, "contract_due"))
     assert due == [f"Your contract “{_title(app, cid)}” is due on {in_days(3)}",
                    f"“Soon” ({_title(app, cid)}) is due on {in_days(2)}",
@@ -445,11 +446,11 @@ def test_reminders_are_sent_once_each(app, people):
     assert all(n.url == f"/contracts/{cid}" for n in notes(app, owner, "contract_due"))
     # The next days: each date falls due, then passes (one reminder each, however often it runs).
     with app.app_context():
-        assert contract_actions.send_contract_reminders(now + timedelta(days=2)) == 2  # Soon; Today late
-        assert contract_actions.send_contract_reminders(now + timedelta(days=2)) == 0
-        assert contract_actions.send_contract_reminders(now + timedelta(days=3)) == 2  # Soon late; contract
-        assert contract_actions.send_contract_reminders(now + timedelta(days=4)) == 1  # contract late
-        assert contract_actions.send_contract_reminders(now + timedelta(days=9)) == 0
+        assert contract_reminders.send_contract_reminders(now + timedelta(days=2)) == 2  # Soon; Today late
+        assert contract_reminders.send_contract_reminders(now + timedelta(days=2)) == 0
+        assert contract_reminders.send_contract_reminders(now + timedelta(days=3)) == 2  # Soon late; contract
+        assert contract_reminders.send_contract_reminders(now + timedelta(days=4)) == 1  # contract late
+        assert contract_reminders.send_contract_reminders(now + timedelta(days=9)) == 0
     assert len(notes(app, owner, "contract_late")) == 3
     with app.app_context():
         kinds = set(db.session.scalars(select(SentReminder.kind)))
@@ -472,7 +473,7 @@ def test_no_reminders_for_done_items_or_completed_contracts(api, app, people):
     owner.post(f"contracts/{cid}/items/{item}/done")
     owner.post(f"contracts/{other}/complete")
     with app.app_context():
-        assert contract_actions.send_contract_reminders(utcnow()) == 1  # only B
+        assert contract_reminders.send_contract_reminders(utcnow()) == 1  # only B
     assert [n.subject[:3] for n in notes(app, people["owner"], "contract_due")] == ["“B”"]
 
 
@@ -488,7 +489,7 @@ def test_reminders_from_two_threads_notify_once(threaded_app):
     for owner in owners:
         make_contract(app, owner, due_on=in_days(2), items=[{"title": "A", "due_on": in_days(0)}])
     now = utcnow()
-    results = run_together(app, [lambda: contract_actions.send_contract_reminders(now)] * 2)
+    results = run_together(app, [lambda: contract_reminders.send_contract_reminders(now)] * 2)
     assert sum(results) == 6 and sorted(results)[0] == 0
     with app.app_context():
         per_user = dict(db.session.execute(

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from ..db import atomic
@@ -33,12 +33,10 @@ from ..queries.contracts import EntryKind
 from ..text.markdown import render_markdown
 from ..text.validation import check_text
 from .notifications import notify
-from .reminders import claim_reminder
 
 TITLE_MAX, OBJECTIVES_MAX, ITEM_TITLE_MAX, COMMENT_MAX = 200, 20_000, 200, 5_000
 MAX_ITEMS, MAX_SHARES = 30, 5
 ROLES = tuple(role.value for role in ShareRole)
-REMIND_AHEAD_DAYS = 3
 
 
 @dataclass(frozen=True)
@@ -381,47 +379,3 @@ def cosign_contract(actor: User, contract_id: object) -> LearningContract:
         notify([contract.owner_id], "contract_cosigned", actor, contract.title, contract_url(contract.id))
         db.session.flush()
     return contract
-
-
-# --- reminders (the scheduled job) ---------------------------------------------------------------
-
-
-def _reminder_kind(subject: str, due_on: date, day: date) -> str | None:
-    if due_on < day:
-        return f"{subject}.late"
-    if due_on == day:
-        return f"{subject}.due_today"
-    if due_on <= day + timedelta(days=REMIND_AHEAD_DAYS):
-        return f"{subject}.due_in_3_days"  # also for a date set fewer than 3 days ahead
-    return None
-
-
-def _remind(kind: str, subject_id: int, contract: LearningContract, what: str, due_on: date) -> int:
-    if not claim_reminder(kind, subject_id, contract.owner_id):
-        return 0
-    if kind.endswith(".late"):
-        type_, text = "contract_late", f"{what} was due on {due_on.isoformat()}"
-    elif kind.endswith(".due_today"):
-        type_, text = "contract_due", f"{what} is due today"
-    else:
-        type_, text = "contract_due", f"{what} is due on {due_on.isoformat()}"
-    return len(notify([contract.owner_id], type_, None, text, contract_url(contract.id)))
-
-
-def send_contract_reminders(now: datetime) -> int:
-    """Notify owners of open items and contracts due within 3 days, due today, or late; each
-    reminder once (claimed inside one transaction, so concurrent runs never send it twice)."""
-    day = now.date()
-    until = day + timedelta(days=REMIND_AHEAD_DAYS)
-    sent = 0
-    with atomic():
-        for item, contract in queries.open_items_due(until):
-            kind = _reminder_kind("contract_item", item.due_on, day)
-            if kind is not None:
-                sent += _remind(kind, item.id, contract, f"“{item.title}” ({contract.title})", item.due_on)
-        for contract in queries.open_contracts_due(until):
-            kind = _reminder_kind("contract", contract.due_on, day)
-            if kind is not None:
-                what = f"Your contract “{contract.title}”"
-                sent += _remind(kind, contract.id, contract, what, contract.due_on)
-    return sent
