@@ -8,9 +8,10 @@ owner comments too. Anyone else gets a 404, moderators and admins included: a co
 Every change writes a history entry in the same transaction. Co-signing again is allowed only
 after the terms (objectives or items) changed: then the earlier signature is out of date.
 
-The reminders job notifies the owner 3 days before and on the day an open item (or the contract)
-is due, and once when it is late; each (kind, item or contract, owner) is claimed first
-(claim_reminder), so several processes running the job at once send each reminder once.
+The reminders job (contract_reminders.py) notifies the owner 3 days before and on the day an open
+item (or the contract) is due, and once when it is late; each (kind, item or contract, owner) is
+claimed first (claim_reminder), so several processes running the job at once send each reminder
+once.
 """
 
 from __future__ import annotations
