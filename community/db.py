@@ -8,6 +8,7 @@ Effects and follow-ups are dropped on rollback, so nothing is published for a wr
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ from typing import Any
 
 from flask import Flask
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from .extensions import db
@@ -168,24 +169,27 @@ def init_app(app: Flask) -> None:
         event.listen(Session, "after_rollback", _drop_effects)
 
 
-def _conflict_aware_insert(session: Session) -> Callable[[Any], Any]:
-    """The INSERT construct that knows ON CONFLICT, for the session's database."""
-    if session.get_bind().dialect.name == "postgresql":
+@functools.cache
+def _insert_ignoring(dialect: str, table: Any, conflict_column: str | None) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING the key, built once per dialect and table (writes
+    run these on every request, and building one cost more than the database running it)."""
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    return insert
+    index_elements = [conflict_column] if conflict_column else None
+    return (insert(table).on_conflict_do_nothing(index_elements=index_elements)
+            .returning(*table.primary_key.columns))
 
 
 def insert_ignoring_conflicts(table: Any, rows: list[dict[str, Any]]) -> int:
     """INSERT ... ON CONFLICT DO NOTHING on SQLite and PostgreSQL; returns rows inserted."""
     if not rows:
         return 0
-    session = db.session()
-    insert = _conflict_aware_insert(session)
+    connection, dialect = _flushed_connection()
+    statement = _insert_ignoring(dialect, table, None)
     # Count the rows RETURNING gives back: psycopg reports rowcount -1 here, which is not "none".
-    statement = insert(table).on_conflict_do_nothing().returning(*table.primary_key.columns)
-    return sum(len(session.execute(statement, row).all()) for row in rows)
+    return sum(len(connection.execute(statement, row).all()) for row in rows)
 
 
 def insert_returning_key(table: Any, row: dict[str, Any], conflict_column: str) -> Any | None:
@@ -194,8 +198,14 @@ def insert_returning_key(table: Any, row: dict[str, Any], conflict_column: str) 
     On PostgreSQL a concurrent insert of the same value waits for the other transaction and then
     does nothing, so the caller can read the winner's row instead of failing on the constraint.
     """
+    connection, dialect = _flushed_connection()
+    return connection.execute(_insert_ignoring(dialect, table, conflict_column), row).scalar()
+
+
+def _flushed_connection() -> tuple[Connection, str]:
+    """The session's connection, with its pending objects written first (Core statements run on
+    it directly skip the ORM's autoflush) and its dialect's name."""
     session = db.session()
-    insert = _conflict_aware_insert(session)
-    statement = (insert(table).on_conflict_do_nothing(index_elements=[conflict_column])
-                 .returning(*table.primary_key.columns))
-    return session.execute(statement, row).scalar()
+    session.flush()
+    connection = session.connection()
+    return connection, connection.dialect.name

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from .errors import Forbidden
 from .extensions import db
@@ -32,6 +32,11 @@ def suspension_message(until: datetime, reason: str = "") -> str:
             f"{because}")
 
 
+# Built once and run as Core: every write runs it, and the ORM path cost more than the database.
+_STORED_SUSPENSION = (select(User.__table__.c.suspended_until, User.__table__.c.suspension_reason)
+                      .where(User.__table__.c.id == bindparam("user_id")))
+
+
 def require_active_account(actor: User) -> None:
     """Raise Forbidden when the actor is suspended. Every write action calls this first.
 
@@ -40,8 +45,7 @@ def require_active_account(actor: User) -> None:
     """
     if not _member(actor):
         return  # the action's own permission check refuses anonymous callers with its message
-    row = db.session.execute(select(User.suspended_until, User.suspension_reason)
-                             .where(User.id == actor.id)).one_or_none()
+    row = db.session.connection().execute(_STORED_SUSPENSION, {"user_id": actor.id}).one_or_none()
     if row is None or row.suspended_until is None or row.suspended_until <= utcnow():
         return
     raise Forbidden(suspension_message(row.suspended_until, row.suspension_reason))

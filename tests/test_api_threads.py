@@ -533,3 +533,28 @@ def test_nul_in_query_or_path_parameters_is_a_clear_422_on_every_database(app, a
         assert "NUL" in response.json["error"]["message"]
     page = client.get("/tags/ex%00cel")
     assert page.status_code == 422 and "NUL" in page.get_data(as_text=True)
+
+
+def test_an_answer_counts_in_sql_and_leaves_the_loaded_thread_current(app, alice, bob):
+    """The counter is bumped in SQL (an answer committed meanwhile is not lost) and the thread
+    loaded by the write then reads as its row does, without a reload."""
+    from sqlalchemy import text
+
+    from community.actions.answers import post_answer
+    from community.extensions import db
+    from community.queries.threads import get_post
+
+    thread = make_thread(app, alice)
+    with app.app_context():
+        loaded = get_post(thread.id)
+        # Another process's answer, committed behind this session's back.
+        db.session.execute(text("UPDATE posts SET answer_count = answer_count + 1 WHERE id = :id"),
+                           {"id": thread.id})
+        db.session.commit()
+        answer = post_answer(bob, thread.id, "Counted in SQL.")
+        assert get_post(thread.id) is loaded  # the same object, not reloaded
+        assert loaded.answer_count == 2 and loaded.last_activity_at == answer.created_at
+        stored = db.session.execute(text("SELECT answer_count FROM posts WHERE id = :id"),
+                                    {"id": thread.id}).scalar_one()
+        assert stored == 2
+        assert answer.author.username == "bob"

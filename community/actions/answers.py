@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from datetime import datetime
+
+from sqlalchemy import bindparam, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..badges import Trigger
 from ..db import atomic, follow_up
@@ -55,11 +58,9 @@ def post_answer(actor: User, thread_id: int, body: object) -> Post:
                       body=body, body_html=render_markdown(body), score=0, created_at=now,
                       updated_at=now, last_activity_at=now)
         db.session.add(answer)
-        db.session.execute(
-            update(Post).where(Post.id == thread.id)
-            .values(answer_count=Post.answer_count + 1, last_activity_at=now))
         db.session.flush()
-        answer.author = db.session.get(User, actor.id)
+        _count_new_answer(thread, now)
+        set_committed_value(answer, "author", db.session.get(User, actor.id))
         sync_post_links(answer, thread, is_new=True)
         record_event(channels.thread(thread.id), "answer_created",
                      answer_payload(answer, thread.accepted_answer_id),
@@ -69,6 +70,23 @@ def post_answer(actor: User, thread_id: int, body: object) -> Post:
         award_after_commit(actor.id, Trigger.ANSWER_POSTED, post_id=answer.id)
         after_activity(actor.id, Activity.ANSWER)
     return answer
+
+
+_posts = Post.__table__
+# Built once and run as Core, counting in SQL (another answer may have committed since the thread
+# was read): the ORM's update of this counter cost more than the rest of the answer's write.
+_COUNT_NEW_ANSWER = (update(_posts).where(_posts.c.id == bindparam("thread_id"))
+                     .values(answer_count=_posts.c.answer_count + 1,
+                             last_activity_at=bindparam("now", type_=_posts.c.last_activity_at.type))
+                     .returning(_posts.c.answer_count))
+
+
+def _count_new_answer(thread: Post, now: datetime) -> None:
+    answer_count = db.session.connection().execute(
+        _COUNT_NEW_ANSWER, {"thread_id": thread.id, "now": now}).scalar_one()
+    # The loaded thread matches its row again, without a reload and without a change to flush.
+    set_committed_value(thread, "answer_count", answer_count)
+    set_committed_value(thread, "last_activity_at", now)
 
 
 def edit_answer(actor: User, answer_id: int, body: object) -> Post:

@@ -28,6 +28,11 @@ _TICKET = "publish_ticket"
 EVENT_LOG_LOCK_KEY = 0x636F6D6D  # "comm"
 
 
+# Built once and run as Core: every write runs it, and the ORM's bulk-insert path cost more than
+# the database. RETURNING in parameter order gives each row its id.
+_INSERT_EVENTS = insert(Event.__table__).returning(Event.__table__.c.id, sort_by_parameter_order=True)
+
+
 def record_event(channel: str, type_: str, data: dict[str, Any], subject: str = "") -> None:
     """Queue an event for the current transaction; it is written last and published on commit."""
     transaction_list(_PENDING).append((channel, type_, subject, data))
@@ -56,7 +61,7 @@ def _write_pending_events(session: Session) -> None:
         {"channel": channel, "type": type_, "subject": subject, "payload": data, "created_at": now}
         for channel, type_, subject, data in pending
     ]
-    ids = session.scalars(insert(Event).returning(Event.id, sort_by_parameter_order=True), rows).all()
+    ids = session.connection().scalars(_INSERT_EVENTS, rows).all()
     envelopes = [
         {"id": event_id, "channel": row["channel"], "type": row["type"], "data": row["payload"],
          "created_at": iso(now)}
