@@ -11,6 +11,7 @@ if os.environ["COMMUNITY_ASYNC_MODE"] == "gevent":
 
     monkey.patch_all()
 
-from community import create_app  # must follow monkey-patching
+from community import create_app, freeze_startup_objects  # must follow monkey-patching
 
 app = create_app()
+freeze_startup_objects()

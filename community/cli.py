@@ -9,6 +9,7 @@ import click
 from flask import Blueprint, Flask, current_app
 from flask.cli import FlaskGroup
 
+from . import freeze_startup_objects
 from .actions import users as user_actions
 from .cli_jobs import jobs_command
 from .cli_previews import previews_group
@@ -58,6 +59,7 @@ def run_command(host: str, port: int, debug: bool) -> None:
     start_fetcher(app)  # COMMUNITY_FETCH_PREVIEWS=1: link previews are fetched in the background
     start_scheduler(app)  # COMMUNITY_SCHEDULER=thread: reminders and closing times in this process
     click.echo(f" * Community on http://{host}:{port}/ (async mode: {socketio.async_mode})")
+    freeze_startup_objects()
     socketio.run(app, host=host, port=port, debug=debug, use_reloader=False,
                  allow_unsafe_werkzeug=True, log_output=debug)
 
