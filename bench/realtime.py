@@ -1,10 +1,11 @@
 """Real-time delivery: an answer posted over HTTP → received by N connected Socket.IO clients.
 
 Measured in the same run against the floor (bench/floor_server.py: a bare Flask-SocketIO server
-in the same async mode that emits to a room), with the same asyncio clients, so the ratio is what
-means something on a shared 2-core machine. Also: memory per connected socket on each server.
+in the same async mode that emits to a room), with the same kind of asyncio clients joined to both
+at once and the messages alternating between the two, so the ratio is what means something on a
+shared 2-core machine. Also: memory per connected socket on each server.
 
-    python -m bench.realtime [--sizes 100,1000] [--messages 20] [--async-mode threading|gevent]
+    python -m bench.realtime [--sizes 100,1000] [--messages 30] [--async-mode threading|gevent]
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import argparse
 import asyncio
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -61,21 +63,32 @@ class Fleet:
         await asyncio.gather(*(c.disconnect() for c in self.clients), return_exceptions=True)
 
 
-async def _measure(fleet: Fleet, n: int, messages: int, send: Callable[[str], None]) -> dict[str, Any]:
-    latencies, missed = [], 0
-    for k in range(messages):
+class Measured:
+    """One server's side of the run: its fleet, how to post a message to it, what was seen."""
+
+    def __init__(self, fleet: Fleet, n: int, send: Callable[[str], None], per_socket_kb: float) -> None:
+        self.fleet, self.n, self.send, self.per_socket_kb = fleet, n, send, per_socket_kb
+        self.latencies: list[float] = []
+        self.missed = 0
+
+    async def deliver_one(self, k: int) -> None:
+        """Post one message; wait until every socket has it (or 10 s); record each arrival."""
         marker = f"bench message {k} {time.time_ns()}"
         started = time.perf_counter()
-        await asyncio.to_thread(send, marker)
+        await asyncio.to_thread(self.send, marker)
         deadline = time.perf_counter() + 10
-        while len(fleet.arrivals.get(marker, [])) < n and time.perf_counter() < deadline:
+        while len(self.fleet.arrivals.get(marker, [])) < self.n and time.perf_counter() < deadline:
             await asyncio.sleep(0.005)
-        arrived = fleet.arrivals.get(marker, [])
-        missed += n - len(arrived)
-        latencies += [(t - started) * 1000 for t in arrived]
+        arrived = self.fleet.arrivals.get(marker, [])
+        self.missed += self.n - len(arrived)
+        self.latencies += [(t - started) * 1000 for t in arrived]
         await asyncio.sleep(0.1)
-    return {"p50_ms": round(percentile(latencies, 50), 2), "p99_ms": round(percentile(latencies, 99), 2),
-            "deliveries": len(latencies), "missed": missed}
+
+    def result(self) -> dict[str, Any]:
+        return {"p50_ms": round(percentile(self.latencies, 50), 2),
+                "p99_ms": round(percentile(self.latencies, 99), 2),
+                "deliveries": len(self.latencies), "missed": self.missed,
+                "rss_per_socket_kb": round(self.per_socket_kb, 1)}
 
 
 def _community_setup(base: str) -> tuple[list[str], int, Any, dict[str, Any]]:
@@ -97,18 +110,38 @@ def _community_setup(base: str) -> tuple[list[str], int, Any, dict[str, Any]]:
     return tokens, thread["id"], send, sample["data"]
 
 
-async def _run_one(base: str, pid: int, channel: str, tokens: list[str], n: int, messages: int,
-                   send: Callable[[str], None]) -> dict[str, Any]:
+@dataclass
+class Server:
+    """Where one side's fleet connects and how a message is posted to it."""
+
+    base: str
+    pid: int
+    channel: str
+    tokens: list[str]
+    send: Callable[[str], None]
+
+
+async def _joined(server: Server, n: int) -> Measured:
     fleet = Fleet()
-    before = rss_mb(pid)
-    await fleet.connect(base, channel, tokens, n)
+    before = rss_mb(server.pid)
+    await fleet.connect(server.base, server.channel, server.tokens, n)
     await asyncio.sleep(1.0)
-    per_socket_kb = (rss_mb(pid) - before) * 1024 / n
+    return Measured(fleet, n, server.send, (rss_mb(server.pid) - before) * 1024 / n)
+
+
+async def _run_size(product_server: Server, floor_server: Server, n: int,
+                    messages: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Both fleets joined at once; messages alternate between the product and the floor (which
+    goes first alternates too), so a machine that slows down mid-run weighs on both alike."""
+    product = await _joined(product_server, n)
+    bare = await _joined(floor_server, n)
     try:
-        result = await _measure(fleet, n, messages, send)
+        for k in range(messages):
+            for side in (product, bare) if k % 2 == 0 else (bare, product):
+                await side.deliver_one(k)
     finally:
-        await fleet.close()
-    return {**result, "rss_per_socket_kb": round(per_socket_kb, 1)}
+        await asyncio.gather(product.fleet.close(), bare.fleet.close())
+    return product.result(), bare.result()
 
 
 def run(sizes: list[int], messages: int, async_mode: str) -> dict[str, Any]:
@@ -124,10 +157,9 @@ def run(sizes: list[int], messages: int, async_mode: str) -> dict[str, Any]:
             floor_session.post(f"{floor}/emit", json={"channel": "thread:1", "data": data})
 
         for n in sizes:
-            product = asyncio.run(_run_one(base, process.pid, f"thread:{thread_id}", tokens, n,
-                                           messages, send))
-            bare = asyncio.run(_run_one(floor, floor_proc.pid, "thread:1", [], n, messages,
-                                        floor_send))
+            product, bare = asyncio.run(_run_size(
+                Server(base, process.pid, f"thread:{thread_id}", tokens, send),
+                Server(floor, floor_proc.pid, "thread:1", [], floor_send), n, messages))
             rows[n] = {"community": product, "floor": bare,
                        "p50_ratio": round(product["p50_ms"] / bare["p50_ms"], 2),
                        "p99_ratio": round(product["p99_ms"] / bare["p99_ms"], 2)}
@@ -137,7 +169,7 @@ def run(sizes: list[int], messages: int, async_mode: str) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100,1000")
-    parser.add_argument("--messages", type=int, default=20)
+    parser.add_argument("--messages", type=int, default=30)
     parser.add_argument("--async-mode", choices=["threading", "gevent"], default="threading",
                         help="threading: `community run` and the floor on threads; gevent: both "
                              "under `gunicorn -k gevent -w 1`, as in production")
