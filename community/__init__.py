@@ -37,7 +37,7 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
 
 
 def freeze_startup_objects() -> None:
-    """Keep what startup built (modules, mappers, routes, compiled templates) out of the garbage
+    """Keep what startup built (modules, mappers, routes, prepared statements) out of the garbage
     collector's full passes: a server process holds it for life, and with it a full pass held
     the interpreter for about 150 ms, stalling every connected socket (0.6 ms after this)."""
     gc.collect()

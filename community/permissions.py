@@ -45,6 +45,7 @@ def require_active_account(actor: User) -> None:
     """
     if not _member(actor):
         return  # the action's own permission check refuses anonymous callers with its message
+    db.session.flush()  # a Core read skips the ORM's autoflush; see this transaction's own changes
     row = db.session.connection().execute(_STORED_SUSPENSION, {"user_id": actor.id}).one_or_none()
     if row is None or row.suspended_until is None or row.suspended_until <= utcnow():
         return

@@ -536,8 +536,9 @@ def test_nul_in_query_or_path_parameters_is_a_clear_422_on_every_database(app, a
 
 
 def test_an_answer_counts_in_sql_and_leaves_the_loaded_thread_current(app, alice, bob):
-    """The counter is bumped in SQL (an answer committed meanwhile is not lost) and the thread
-    loaded by the write then reads as its row does, without a reload."""
+    """The counter is bumped in SQL, counting an answer committed by someone else, and the thread
+    already loaded in the session then reads as its row does, without a reload or a change left
+    to flush."""
     from sqlalchemy import text
 
     from community.actions.answers import post_answer
@@ -553,6 +554,7 @@ def test_an_answer_counts_in_sql_and_leaves_the_loaded_thread_current(app, alice
         db.session.commit()
         answer = post_answer(bob, thread.id, "Counted in SQL.")
         assert get_post(thread.id) is loaded  # the same object, not reloaded
+        assert loaded not in db.session.dirty
         assert loaded.answer_count == 2 and loaded.last_activity_at == answer.created_at
         stored = db.session.execute(text("SELECT answer_count FROM posts WHERE id = :id"),
                                     {"id": thread.id}).scalar_one()
