@@ -186,8 +186,8 @@ def insert_ignoring_conflicts(table: Any, rows: list[dict[str, Any]]) -> int:
     """INSERT ... ON CONFLICT DO NOTHING on SQLite and PostgreSQL; returns rows inserted."""
     if not rows:
         return 0
-    connection, dialect = _flushed_connection()
-    statement = _insert_ignoring(dialect, table, None)
+    connection = flushed_connection()
+    statement = _insert_ignoring(connection.dialect.name, table, None)
     # Count the rows RETURNING gives back: psycopg reports rowcount -1 here, which is not "none".
     return sum(len(connection.execute(statement, row).all()) for row in rows)
 
@@ -198,14 +198,14 @@ def insert_returning_key(table: Any, row: dict[str, Any], conflict_column: str) 
     On PostgreSQL a concurrent insert of the same value waits for the other transaction and then
     does nothing, so the caller can read the winner's row instead of failing on the constraint.
     """
-    connection, dialect = _flushed_connection()
-    return connection.execute(_insert_ignoring(dialect, table, conflict_column), row).scalar()
+    connection = flushed_connection()
+    return connection.execute(_insert_ignoring(connection.dialect.name, table, conflict_column),
+                              row).scalar()
 
 
-def _flushed_connection() -> tuple[Connection, str]:
-    """The session's connection, with its pending objects written first (Core statements run on
-    it directly skip the ORM's autoflush) and its dialect's name."""
+def flushed_connection() -> Connection:
+    """The session's connection, with its pending objects written first: Core statements run on
+    it directly skip the ORM's autoflush, and must still see this transaction's own changes."""
     session = db.session()
     session.flush()
-    connection = session.connection()
-    return connection, connection.dialect.name
+    return session.connection()

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, select
 
+from .db import flushed_connection
 from .errors import Forbidden
 from .extensions import db
 from .models import HelpRequest, HelpStatus, Message, Post, Resource, Room, User
@@ -45,8 +46,7 @@ def require_active_account(actor: User) -> None:
     """
     if not _member(actor):
         return  # the action's own permission check refuses anonymous callers with its message
-    db.session.flush()  # a Core read skips the ORM's autoflush; see this transaction's own changes
-    row = db.session.connection().execute(_STORED_SUSPENSION, {"user_id": actor.id}).one_or_none()
+    row = flushed_connection().execute(_STORED_SUSPENSION, {"user_id": actor.id}).one_or_none()
     if row is None or row.suspended_until is None or row.suspended_until <= utcnow():
         return
     raise Forbidden(suspension_message(row.suspended_until, row.suspension_reason))

@@ -52,6 +52,15 @@ def _has_seat(session: LiveSession) -> bool:
     return session.capacity is None or queries.going_count(session.id) < session.capacity
 
 
+def _locked_for_rsvp(actor: User, session_id: object,
+                     now: datetime) -> tuple[LiveSession, LiveSessionRsvp | None]:
+    """Inside the caller's transaction: the session, locked and still open for RSVPs, and the
+    actor's RSVP to it if there is one."""
+    session = queries.access_session(session_id, for_update=True)
+    _open_for_rsvp(session, now)
+    return session, queries.get_rsvp(session.id, actor.id)
+
+
 def rsvp(actor: User, session_id: object) -> tuple[LiveSession, LiveSessionRsvp]:
     """Going, or waitlisted when full. Asking again changes nothing."""
     require_active_account(actor)
@@ -59,9 +68,7 @@ def rsvp(actor: User, session_id: object) -> tuple[LiveSession, LiveSessionRsvp]
         raise Forbidden("Log in to RSVP.")
     now = utcnow()
     with atomic():
-        session = queries.access_session(session_id, for_update=True)
-        _open_for_rsvp(session, now)
-        existing = queries.get_rsvp(session.id, actor.id)
+        session, existing = _locked_for_rsvp(actor, session_id, now)
         if existing is not None:
             return session, existing
         status = RsvpStatus.GOING if _has_seat(session) else RsvpStatus.WAITLISTED
@@ -81,9 +88,7 @@ def cancel_rsvp(actor: User, session_id: object) -> LiveSession:
         raise Forbidden("Log in to change your RSVP.")
     now = utcnow()
     with atomic():
-        session = queries.access_session(session_id, for_update=True)
-        _open_for_rsvp(session, now)
-        existing = queries.get_rsvp(session.id, actor.id)
+        session, existing = _locked_for_rsvp(actor, session_id, now)
         if existing is None:
             return session
         db.session.delete(existing)
